@@ -1,0 +1,72 @@
+"""The GraphQL schema: root types and the extensions every operation passes through."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.types import Info
+
+from app.api import tokens
+from app.api.context import Context
+from app.api.extensions import ErrorCodes, LibrarianSchema, ScopeGate
+from app.api.health import Health, check_all
+from app.config import Settings
+
+
+async def _health(info: Info[Context, None]) -> Health:
+    return await check_all(info.context.services)
+
+
+async def _api_tokens(info: Info[Context, None]) -> list[tokens.ApiTokenType]:
+    return await tokens.list_tokens(info.context)
+
+
+async def _create_api_token(
+    info: Info[Context, None], name: str, scope: tokens.TokenScopeEnum
+) -> tokens.CreatedApiToken:
+    return await tokens.create_token(info.context, name, scope)
+
+
+async def _revoke_api_token(info: Info[Context, None], id: strawberry.ID) -> tokens.ApiTokenType:
+    return await tokens.revoke_token(info.context, id)
+
+
+@strawberry.type
+class Query:
+    health: Health = strawberry.field(
+        resolver=_health, description="Whether Neo4j, Redis and a worker are up."
+    )
+    api_tokens: list[tokens.ApiTokenType] = strawberry.field(
+        resolver=_api_tokens, description="API tokens (admin scope)."
+    )
+
+
+@strawberry.type
+class Mutation:
+    create_api_token: tokens.CreatedApiToken = strawberry.mutation(
+        resolver=_create_api_token,
+        description="Create an API token (admin scope); its secret is returned once.",
+    )
+    revoke_api_token: tokens.ApiTokenType = strawberry.mutation(
+        resolver=_revoke_api_token,
+        description="Revoke an API token (admin scope); it is kept, marked revoked.",
+    )
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with its limits; ``settings`` only tunes limits, never the SDL."""
+    settings = settings or Settings()
+    return LibrarianSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            # Factories, not instances: an extension instance holds per-operation state.
+            partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
+            partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
+            ScopeGate,
+            ErrorCodes,
+        ],
+    )

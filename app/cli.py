@@ -1,0 +1,157 @@
+"""The ``librarian`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import neo4j
+
+from app.config import Settings, get_settings
+from app.errors import LibrarianError
+from app.graph.driver import create_driver
+from app.graph.tokens import Scope, TokenStore
+from app.localstack import LocalServiceError
+from app.logging import configure_logging
+
+T = TypeVar("T")
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
+
+
+def _with_driver(settings: Settings, work: Callable[..., Awaitable[T]]) -> T:
+    async def main() -> T:
+        driver = create_driver(settings)
+        try:
+            return await work(driver)
+        finally:
+            await driver.close()
+
+    return asyncio.run(main())
+
+
+def cmd_run(settings: Settings, _: argparse.Namespace) -> int:
+    from app.stack import run_stack
+
+    return run_stack(settings)
+
+
+def cmd_setup(settings: Settings, _: argparse.Namespace) -> int:
+    from app.localstack import ensure_redis_installed, install_neo4j
+
+    neo4j_dir = install_neo4j(settings.data_dir / "cache" / "neo4j")
+    redis_server = ensure_redis_installed()
+    print(f"neo4j  {neo4j_dir}")
+    print(f"redis  {redis_server}")
+    return 0
+
+
+def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
+    from app.bootstrap import apply_migrations
+
+    applied = _with_driver(settings, lambda d: apply_migrations(d, settings))
+    for m in applied:
+        print(f"applied {m.version:03d}_{m.name}")
+    if not applied:
+        print("nothing to apply")
+    return 0
+
+
+def cmd_token_create(settings: Settings, args: argparse.Namespace) -> int:
+    issued = _with_driver(
+        settings, lambda d: TokenStore(d, settings.neo4j_database).create(args.name, args.scope)
+    )
+    print(f"created token {issued.token.id} ({issued.token.name}, scope {issued.token.scope})")
+    print("secret (shown once; store it now):", file=sys.stderr)
+    print(issued.secret)
+    return 0
+
+
+def cmd_token_revoke(settings: Settings, args: argparse.Namespace) -> int:
+    revoked = _with_driver(
+        settings, lambda d: TokenStore(d, settings.neo4j_database).revoke(args.token)
+    )
+    for token in revoked:
+        print(f"revoked token {token.id} ({token.name})")
+    return 0
+
+
+def cmd_token_list(settings: Settings, _: argparse.Namespace) -> int:
+    tokens = _with_driver(settings, lambda d: TokenStore(d, settings.neo4j_database).list_all())
+    for t in tokens:
+        state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
+        print(f"{t.id}  {t.scope:<5}  {state:<22}  {t.name}")
+    return 0
+
+
+def cmd_schema(_: Settings, args: argparse.Namespace) -> int:
+    from app.api.schema import build_schema
+
+    sdl = build_schema().as_str() + "\n"
+    if args.check:
+        current = SCHEMA_FILE.read_text(encoding="utf-8") if SCHEMA_FILE.exists() else ""
+        if current != sdl:
+            print(f"{SCHEMA_FILE.name} is out of date: run `librarian schema`", file=sys.stderr)
+            return 1
+        print(f"{SCHEMA_FILE.name} is up to date")
+        return 0
+    SCHEMA_FILE.write_text(sdl, encoding="utf-8")
+    print(f"wrote {SCHEMA_FILE}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="librarian", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("run", help="start Neo4j, Redis, a worker and the API").set_defaults(
+        func=cmd_run
+    )
+    sub.add_parser("setup", help="install Neo4j (Maven) and redis-server (apt) once").set_defaults(
+        func=cmd_setup
+    )
+    sub.add_parser("migrate", help="apply pending Cypher migrations").set_defaults(func=cmd_migrate)
+    schema = sub.add_parser("schema", help="export the GraphQL SDL to schema.graphql")
+    schema.add_argument("--check", action="store_true", help="fail if schema.graphql drifted")
+    schema.set_defaults(func=cmd_schema)
+
+    token = sub.add_parser("token", help="manage API tokens").add_subparsers(
+        dest="token_command", required=True
+    )
+    create = token.add_parser("create", help="create a token and print its secret once")
+    create.add_argument("--name", required=True)
+    create.add_argument("--scope", choices=[s.value for s in Scope], default=Scope.READ.value)
+    create.set_defaults(func=cmd_token_create)
+    revoke = token.add_parser("revoke", help="revoke a token by id, or all tokens of a name")
+    revoke.add_argument("token", help="token id or name")
+    revoke.set_defaults(func=cmd_token_revoke)
+    token.add_parser("list", help="list tokens (never their secrets)").set_defaults(
+        func=cmd_token_list
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = get_settings()
+    configure_logging(settings.log_level, "console" if sys.stderr.isatty() else "json")
+    try:
+        code: int = args.func(settings, args)
+    except (LibrarianError, LocalServiceError) as exc:
+        print(f"librarian: {exc}", file=sys.stderr)
+        return 2
+    except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.AuthError) as exc:
+        print(
+            f"librarian: Neo4j at {settings.neo4j_uri} refused or did not answer ({exc}); "
+            "is the stack running (`make run`)?",
+            file=sys.stderr,
+        )
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Background work: the Dramatiq broker, actors, progress publishing and the worker heartbeat."""

@@ -1,0 +1,182 @@
+"""Test set-up: throwaway Neo4j and Redis on free ports, started once per session.
+
+Nothing here is faked: integration and API tests talk to the real servers that `make run` uses,
+each in a temporary home, on ports no other run uses. Unit tests request none of these fixtures,
+so they start nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import neo4j
+import pytest
+import redis
+import uvicorn
+from pydantic import SecretStr
+
+from app.asgi import create_app
+from app.bootstrap import apply_migrations
+from app.config import Settings
+from app.graph.driver import create_driver
+from app.graph.tokens import IssuedToken, Scope, TokenStore
+from app.localstack import Neo4jSpec, RedisSpec, RunningService, free_port, start_neo4j, start_redis
+from app.logging import configure_logging
+
+REPO = Path(__file__).resolve().parents[1]
+TEST_PASSWORD = "test-password-not-secret"
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    neo4j: RunningService
+    redis: RunningService
+
+    def env(self) -> dict[str, str]:
+        """Environment for a child process (CLI, worker) pointed at these servers."""
+        s = self.settings
+        return {
+            **os.environ,
+            "LIBRARIAN_DATA_DIR": str(s.data_dir),
+            "LIBRARIAN_NEO4J_PORT": str(s.neo4j_port),
+            "LIBRARIAN_NEO4J_PASSWORD": TEST_PASSWORD,
+            "LIBRARIAN_REDIS_PORT": str(s.redis_port),
+            "LIBRARIAN_WORKER_HEARTBEAT_SECONDS": str(s.worker_heartbeat_seconds),
+            "LIBRARIAN_WORKER_STALE_AFTER_SECONDS": str(s.worker_stale_after_seconds),
+            "LIBRARIAN_LOG_FORMAT": "json",
+        }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    configure_logging("INFO", "console")
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    root = tmp_path_factory.mktemp("stack")
+    neo4j_port, redis_port = free_port(), free_port()
+    settings = Settings(
+        data_dir=root / "var",
+        neo4j_port=neo4j_port,
+        neo4j_password=SecretStr(TEST_PASSWORD),
+        redis_port=redis_port,
+        token_cache_seconds=0,
+        worker_heartbeat_seconds=0.5,
+        worker_stale_after_seconds=3,
+    )
+    neo = start_neo4j(
+        Neo4jSpec(
+            home=root / "neo4j",
+            host="127.0.0.1",
+            port=neo4j_port,
+            password=TEST_PASSWORD,
+            heap_mb=512,
+            pagecache_mb=64,
+        )
+    )
+    red = start_redis(RedisSpec(home=root / "redis", host="127.0.0.1", port=redis_port))
+    try:
+        yield Services(settings=settings, neo4j=neo, redis=red)
+    finally:
+        red.stop()
+        neo.stop()
+
+
+@pytest.fixture(scope="session")
+async def driver(services: Services) -> AsyncIterator[neo4j.AsyncDriver]:
+    drv = create_driver(services.settings)
+    await apply_migrations(drv, services.settings)
+    yield drv
+    await drv.close()
+
+
+@pytest.fixture
+async def graph(services: Services, driver: neo4j.AsyncDriver) -> neo4j.AsyncDriver:
+    """A driver on an empty graph (migrations kept) and an empty Redis."""
+    await driver.execute_query("MATCH (n) WHERE NOT n:Migration DETACH DELETE n")
+    redis.Redis.from_url(services.settings.redis_url).flushdb()
+    return driver
+
+
+@pytest.fixture
+def tokens(graph: neo4j.AsyncDriver, services: Services) -> TokenStore:
+    return TokenStore(graph, services.settings.neo4j_database)
+
+
+@pytest.fixture
+async def admin_token(tokens: TokenStore) -> IssuedToken:
+    return await tokens.create("test admin", Scope.ADMIN)
+
+
+class _ThreadedServer(uvicorn.Server):
+    def install_signal_handlers(self) -> None:  # the test process keeps its own handlers
+        pass
+
+
+@pytest.fixture(scope="session")
+def api_url(services: Services, driver: neo4j.AsyncDriver) -> Iterator[str]:
+    """The real ASGI app served by uvicorn on a free port, in a background thread."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(services.settings), host="127.0.0.1", port=port, log_config=None, lifespan="on"
+    )
+    server = _ThreadedServer(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the API did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+async def http(api_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=api_url, timeout=15) as client:
+        yield client
+
+
+@pytest.fixture
+def worker(services: Services, graph: neo4j.AsyncDriver) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Dramatiq worker process on the test Redis."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dramatiq", "app.jobs.worker", "--processes", "1", "--threads", "1"],
+        env=services.env(),
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    yield proc
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+async def wait_until(predicate: object, within: float = 20.0, interval: float = 0.2) -> None:
+    """Poll an async predicate until it returns truthy; fail the test after ``within`` s."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if await predicate():  # type: ignore[operator]
+            return
+        await asyncio.sleep(interval)
+    pytest.fail(f"condition not met within {within} s")

@@ -1,0 +1,90 @@
+"""The exported SDL matches the code, and the schema enforces its limits and error codes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import redis.asyncio
+import structlog
+
+from app.api.context import Context, Services
+from app.api.schema import build_schema
+from app.auth import TokenVerifier
+from app.config import Settings
+from app.graph.tokens import ApiToken, Scope, TokenStore
+
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
+
+
+def test_schema_graphql_matches_the_code() -> None:
+    exported = build_schema().as_str() + "\n"
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == exported, (
+        "schema.graphql drifted from the code: run `.venv/bin/librarian schema`"
+    )
+
+
+def _context(scope: Scope, settings: Settings) -> Context:
+    # A driver and a Redis client aimed at a closed port: nothing answers there.
+    driver = neo4j.AsyncGraphDatabase.driver(
+        "bolt://127.0.0.1:9",
+        auth=("neo4j", "x"),
+        connection_timeout=0.5,
+        max_transaction_retry_time=0,
+    )
+    services = Services(
+        settings=settings,
+        driver=driver,
+        redis=redis.asyncio.Redis(port=9, socket_connect_timeout=0.5),
+        tokens=TokenVerifier(TokenStore(driver, "neo4j"), ttl=0),
+    )
+    principal = ApiToken(
+        id="t1", name="t", scope=scope, created_at=datetime.now(UTC), revoked_at=None
+    )
+    return Context(services=services, request=None, response=None, principal=principal)  # type: ignore[arg-type]
+
+
+async def _run(query: str, ctx: Context, settings: Settings) -> Any:
+    return await build_schema(settings).execute(query, context_value=ctx)
+
+
+async def test_depth_limit_rejects_deep_queries() -> None:
+    settings = Settings(graphql_max_depth=1)  # depth counts from 0 at the root field
+    result = await _run("{ health { neo4j { ok } } }", _context(Scope.READ, settings), settings)
+    assert result.data is None
+    assert [e.extensions["code"] for e in result.errors] == ["BAD_INPUT"]
+    assert "depth" in result.errors[0].message
+
+
+async def test_unreachable_database_is_unavailable_and_masked() -> None:
+    settings = Settings()
+    with structlog.contextvars.bound_contextvars(request_id="rid-unit-1"):
+        result = await _run("{ apiTokens { id } }", _context(Scope.ADMIN, settings), settings)
+    error = result.errors[0]
+    assert error.extensions["code"] == "UNAVAILABLE"
+    assert error.extensions["requestId"] == "rid-unit-1"
+    assert "127.0.0.1:9" not in error.message, "internal details stay in the log"
+
+
+async def test_health_reports_down_services_instead_of_failing() -> None:
+    settings = Settings()
+    result = await _run(
+        "{ health { neo4j { ok error } redis { ok } worker { ok lastHeartbeat } } }",
+        _context(Scope.READ, settings),
+        settings,
+    )
+    assert result.errors is None
+    health = result.data["health"]
+    assert health["neo4j"]["ok"] is False
+    assert health["redis"]["ok"] is False
+    assert health["worker"] == {"ok": False, "lastHeartbeat": None}
+
+
+async def test_scope_gate_without_principal_is_unauthenticated() -> None:
+    settings = Settings()
+    ctx = _context(Scope.READ, settings)
+    ctx.principal = None
+    result = await _run("{ health { redis { ok } } }", ctx, settings)
+    assert [e.extensions["code"] for e in result.errors] == ["UNAUTHENTICATED"]
