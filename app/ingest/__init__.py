@@ -1,0 +1,1 @@
+"""Parsers that turn conversation files into ``ConversationInput``."""
