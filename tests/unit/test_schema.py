@@ -15,6 +15,8 @@ from app.api.schema import build_schema
 from app.auth import TokenVerifier
 from app.config import Settings
 from app.graph.tokens import ApiToken, Scope, TokenStore
+from app.jobs.broker import create_broker
+from app.jobs.queue import JobQueue
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
 
@@ -39,6 +41,7 @@ def _context(scope: Scope, settings: Settings) -> Context:
         driver=driver,
         redis=redis.asyncio.Redis(port=9, socket_connect_timeout=0.5),
         tokens=TokenVerifier(TokenStore(driver, "neo4j"), ttl=0),
+        queue=JobQueue(create_broker(settings)),
     )
     principal = ApiToken(
         id="t1", name="t", scope=scope, created_at=datetime.now(UTC), revoked_at=None
