@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import structlog
@@ -62,6 +63,18 @@ class RunningService:
         stop_process(self.name, self.pid, timeout=timeout, process=self._process)
         if self._pid_file is not None and read_pid_file(self._pid_file) == self.pid:
             remove_file(self._pid_file)
+
+
+@contextlib.contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive flock on `path` for the duration of the block (waits for other holders)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -152,6 +165,16 @@ def process_cmdline(pid: int) -> list[str]:
     except OSError:
         return []
     return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+
+
+def make_home(home: Path) -> Path:
+    """Create a server's home directory; its absolute path."""
+    home = home.resolve()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LocalServiceError(f"cannot create the directory {home}: {exc.strerror}") from exc
+    return home
 
 
 def read_pid_file(path: Path) -> int | None:

@@ -7,7 +7,6 @@ the public embedded API) into a cache directory; `start_neo4j` runs it as a chil
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import secrets
@@ -15,7 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -30,7 +29,9 @@ from app.localstack._process import (
     LocalServiceError,
     RunningService,
     died_message,
+    file_lock,
     free_port,
+    make_home,
     port_answers,
     port_is_free,
     port_taken_message,
@@ -75,7 +76,7 @@ JVM_FLAGS: tuple[str, ...] = (
     "-Dfile.encoding=UTF-8",
 )
 LAUNCHER_JAR = "librarian-neo4j-launcher.jar"
-CDS_ARCHIVE = "launcher-cds.jsa"  # class-data-sharing archive: ~40% faster JVM start
+CDS_ARCHIVE = "launcher-cds.jsa"  # class-data-sharing archive: ~30% faster JVM start
 INITIAL_HEAP_MB = 128  # -Xms: grow towards heap_mb only when needed (this shares a small machine)
 
 
@@ -113,17 +114,6 @@ def _require_tool(tool: str, hint: str) -> str:
     return found
 
 
-@contextlib.contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _is_built(build_dir: Path, key: str) -> bool:
     stamp = build_dir / ".librarian-stamp"
     try:
@@ -150,7 +140,7 @@ def install_neo4j(cache_dir: Path = DEFAULT_CACHE_DIR) -> Path:
     if _is_built(build_dir, key):
         log.debug("neo4j.install_cached", build_dir=str(build_dir))
         return build_dir
-    with _locked(cache_dir / ".install.lock"):
+    with file_lock(cache_dir / ".install.lock"):
         if _is_built(build_dir, key):  # another process built it while we waited
             return build_dir
         _require_tool("java", JAVA_HINT)
@@ -335,8 +325,13 @@ def _wrong_password(spec: Neo4jSpec) -> LocalServiceError:
 def start_neo4j(spec: Neo4jSpec, *, timeout: float = 180.0) -> RunningService:
     """Start Neo4j for `spec` (or reuse the one already running from `spec.home`)."""
     _validate(spec)
-    home = spec.home.resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    home = make_home(spec.home)
+    # One starter per home at a time: a concurrent call waits, then reuses this one's server.
+    with file_lock(home / ".start.lock"):
+        return _start_locked(spec, home, timeout)
+
+
+def _start_locked(spec: Neo4jSpec, home: Path, timeout: float) -> RunningService:
     pid_file = home / "neo4j.pid"
     log_path = home / "neo4j.log"
     url = _url(spec)
@@ -396,19 +391,17 @@ def _wait_ready(
     deadline: float,
 ) -> str:
     url = _url(spec)
+    pid_mark = f"pid={process.pid}"
     while True:
-        if process.poll() is not None:
-            raise LocalServiceError(died_message("neo4j", process, log_path, offset))
-        output = _read_from(log_path, offset)
-        if READY_MARK in output:
+        exited = process.poll() is not None
+        lines = _read_from(log_path, offset).splitlines()
+        if any(line.startswith(READY_MARK) and line.endswith(pid_mark) for line in lines):
             break
-        if FAILED_MARK in output:
-            # The launcher is shutting down after a failed start; let it finish, then report.
+        if exited or any(line.startswith(f"{FAILED_MARK}{pid_mark} ") for line in lines):
+            # The launcher shuts down after a failed start; let it finish, then report.
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(30.0)
-            raise LocalServiceError(
-                f"neo4j failed to start; last lines of {log_path}:\n{tail(log_path, 20, offset)}"
-            )
+            raise LocalServiceError(_failure_message(process, log_path, offset))
         if time.monotonic() >= deadline:
             raise LocalServiceError(
                 f"neo4j did not become ready within the timeout; last lines of {log_path}:\n"
@@ -423,6 +416,21 @@ def _wait_ready(
         raise LocalServiceError(f"neo4j printed READY but {url} does not answer: {exc}") from exc
 
 
+def _failure_message(process: subprocess.Popen[bytes], log_path: Path, offset: int) -> str:
+    mark = f"{FAILED_MARK}pid={process.pid} "
+    reasons = [
+        line.split(mark, 1)[1].strip()
+        for line in _read_from(log_path, offset).splitlines()
+        if mark in line
+    ]
+    if not reasons:
+        return died_message("neo4j", process, log_path, offset)
+    return (
+        f"neo4j failed to start: {reasons[-1]}; last lines of {log_path}:\n"
+        f"{tail(log_path, 20, offset)}"
+    )
+
+
 def _read_from(path: Path, offset: int) -> str:
     try:
         with path.open("rb") as fh:
@@ -432,26 +440,44 @@ def _read_from(path: Path, offset: int) -> str:
         return ""
 
 
+def _ready_url(log_path: Path, pid: int) -> str | None:
+    """The Bolt URL from the launcher's READY line for `pid`, once it has printed one."""
+    suffix = f" pid={pid}"
+    for line in reversed(_read_from(log_path, 0).splitlines()):
+        if line.startswith(READY_MARK) and line.endswith(suffix):
+            return line[len(READY_MARK) :].split()[0]
+    return None
+
+
 def _reuse(
     spec: Neo4jSpec, pid: int, pid_file: Path, log_path: Path, timeout: float
 ) -> RunningService:
-    """A launcher from this home is alive: reuse it if it serves spec.port (maybe after a wait)."""
+    """A launcher from this home is alive: reuse it if it serves spec.port.
+
+    It may still be starting (another process launched it a moment ago): wait for its READY line
+    first, so that the login check does not race the initial password change.
+    """
     url = _url(spec)
+    home = spec.home.resolve()
     deadline = time.monotonic() + timeout
-    while not port_answers(spec.host, spec.port):
-        if time.monotonic() >= deadline:
+    ready_url = _ready_url(log_path, pid)
+    while ready_url is None and time.monotonic() < deadline:
+        if recorded_server("neo4j", pid_file, _is_our_launcher(home)) is None:
             raise LocalServiceError(
-                f"Neo4j from {spec.home} is already running (pid {pid}) but does not answer on "
-                f"{spec.host}:{spec.port}; stop it (kill {pid}) or set {PORT_ENV} to its port"
-            )
-        if recorded_server("neo4j", pid_file, _is_our_launcher(spec.home.resolve())) is None:
-            raise LocalServiceError(
-                f"Neo4j from {spec.home} (pid {pid}) exited; last lines of {log_path}:\n"
-                f"{tail(log_path)}"
+                f"Neo4j from {spec.home} (pid {pid}) exited while starting; last lines of "
+                f"{log_path}:\n{tail(log_path)}"
             )
         time.sleep(POLL_INTERVAL)
+        ready_url = _ready_url(log_path, pid)
+    wrong_port = ready_url is not None and not ready_url.endswith(f":{spec.port}")
+    if wrong_port or not port_answers(spec.host, spec.port):
+        where = f"on {ready_url}" if ready_url is not None else "but is not ready"
+        raise LocalServiceError(
+            f"Neo4j from {spec.home} is already running (pid {pid}) {where}, not on "
+            f"{spec.host}:{spec.port}; stop it (kill {pid}) or set {PORT_ENV} to its port"
+        )
     try:
-        version = _check_login(url, spec.password, timeout=max(5.0, deadline - time.monotonic()))
+        version = _check_login(url, spec.password)
     except AuthError as exc:
         raise _wrong_password(spec) from exc
     except (ServiceUnavailable, Neo4jError, OSError) as exc:

@@ -19,6 +19,8 @@ from app.localstack._process import (
     LocalServiceError,
     RunningService,
     died_message,
+    file_lock,
+    make_home,
     port_answers,
     port_is_free,
     port_taken_message,
@@ -138,8 +140,13 @@ def start_redis(spec: RedisSpec, *, timeout: float = 30.0) -> RunningService:
     """Start redis-server for `spec` (or reuse the one already running from `spec.home`)."""
     if not 1 <= spec.port <= 65535:
         raise LocalServiceError(f"invalid Redis port {spec.port}; set {PORT_ENV}")
-    home = spec.home.resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    home = make_home(spec.home)
+    # One starter per home at a time: a concurrent call waits, then reuses this one's server.
+    with file_lock(home / ".start.lock"):
+        return _start_locked(spec, home, timeout)
+
+
+def _start_locked(spec: RedisSpec, home: Path, timeout: float) -> RunningService:
     pid_file = home / "redis.pid"
     log_path = home / "redis.log"
     url = _url(spec)

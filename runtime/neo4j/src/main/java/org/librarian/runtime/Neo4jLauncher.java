@@ -34,9 +34,10 @@ import org.neo4j.io.ByteUnit;
  * The initial password for user {@code neo4j} is read from the environment variable
  * {@code LIBRARIAN_NEO4J_PASSWORD} (never from the command line, which other users can read).
  *
- * <p>Prints exactly one line {@code LIBRARIAN-NEO4J READY bolt://HOST:PORT version=X} on stdout when
+ * <p>Prints exactly one line {@code LIBRARIAN-NEO4J READY bolt://HOST:PORT version=X pid=N} on stdout when
  * Bolt accepts connections, and {@code LIBRARIAN-NEO4J STOPPED} after a clean shutdown (SIGTERM or
- * SIGINT). Failures print {@code LIBRARIAN-NEO4J FAILED <reason>} on stderr and exit with status 1.
+ * SIGINT). Failures print the stack trace and then {@code LIBRARIAN-NEO4J FAILED pid=N <root cause>} on
+ * stderr and exit with status 1.
  */
 public final class Neo4jLauncher {
     static final String TAG = "LIBRARIAN-NEO4J";
@@ -61,8 +62,16 @@ public final class Neo4jLauncher {
         try {
             run(options, out, err);
         } catch (Throwable t) { // a failed start must end the JVM with a clear message
-            err.println(TAG + " FAILED " + t);
             t.printStackTrace(err);
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String reason = root.getMessage() != null ? root.getMessage() : root.toString();
+            // The line the Python caller quotes in its error message.
+            err.println(
+                    TAG + " FAILED pid=" + ProcessHandle.current().pid() + " "
+                            + reason.replace('\n', ' '));
             System.exit(1);
         }
     }
@@ -125,7 +134,7 @@ public final class Neo4jLauncher {
         SocketAddress bolt = options.listen;
         out.println(
                 TAG + " READY bolt://" + bolt.getHostname() + ":" + bolt.getPort() + " version="
-                        + version);
+                        + version + " pid=" + ProcessHandle.current().pid());
         stopped.await();
     }
 
