@@ -27,6 +27,8 @@ from app.auth import AuthMiddleware, TokenVerifier
 from app.config import Settings, get_settings
 from app.graph.driver import create_driver
 from app.graph.tokens import TokenStore
+from app.jobs.broker import create_broker
+from app.jobs.queue import JobQueue
 from app.logging import bound, configure_logging, new_id
 
 log = structlog.get_logger(__name__)
@@ -85,7 +87,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     verifier = TokenVerifier(
         TokenStore(driver, settings.neo4j_database), ttl=settings.token_cache_seconds
     )
-    services = Services(settings=settings, driver=driver, redis=redis_client, tokens=verifier)
+    services = Services(
+        settings=settings,
+        driver=driver,
+        redis=redis_client,
+        tokens=verifier,
+        queue=JobQueue(create_broker(settings)),
+    )
     graphql = LibrarianGraphQL(build_schema(settings), services)
 
     async def healthz(_: Request) -> JSONResponse:

@@ -60,6 +60,29 @@ def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from app.ingest_cli import ingest_paths
+
+    return ingest_paths(settings, [Path(p) for p in args.paths], wait=not args.no_wait)
+
+
+def cmd_eval_extraction(settings: Settings, args: argparse.Namespace) -> int:
+    from app.eval.extraction import GOLDEN_DIR, evaluate
+    from app.pipeline.extract.factory import create_extractor
+
+    extractor = create_extractor(settings.model_copy(update={"extractor": args.extractor}))
+    report = evaluate(extractor, Path(args.golden) if args.golden else GOLDEN_DIR)
+    print(f"extractor: {extractor.name}; golden files: {len(report.per_file)}")
+    if args.per_file:
+        for name, (ents, facts, rels) in report.per_file.items():
+            print(
+                f"  {name:<32} entities F1 {ents.f1:.2f}  facts F1 {facts.f1:.2f}  "
+                f"relations F1 {rels.f1:.2f}"
+            )
+    print(report.table())
+    return 0
+
+
 def cmd_token_create(settings: Settings, args: argparse.Namespace) -> int:
     issued = _with_driver(
         settings, lambda d: TokenStore(d, settings.neo4j_database).create(args.name, args.scope)
@@ -114,6 +137,19 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_setup
     )
     sub.add_parser("migrate", help="apply pending Cypher migrations").set_defaults(func=cmd_migrate)
+    ingest = sub.add_parser(
+        "ingest", help="ingest conversation files (JSON, ChatGPT/Claude exports, transcripts)"
+    )
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument("--no-wait", action="store_true", help="queue and return at once")
+    ingest.set_defaults(func=cmd_ingest)
+    evaluation = sub.add_parser("eval", help="measure quality on the labelled sets")
+    eval_sub = evaluation.add_subparsers(dest="eval_command", required=True)
+    extraction = eval_sub.add_parser("extraction", help="P/R/F1 of entities, facts, relations")
+    extraction.add_argument("--extractor", choices=["local", "anthropic"], default="local")
+    extraction.add_argument("--golden", help="directory of golden files (default tests/golden)")
+    extraction.add_argument("--per-file", action="store_true")
+    extraction.set_defaults(func=cmd_eval_extraction)
     schema = sub.add_parser("schema", help="export the GraphQL SDL to schema.graphql")
     schema.add_argument("--check", action="store_true", help="fail if schema.graphql drifted")
     schema.set_defaults(func=cmd_schema)

@@ -38,6 +38,27 @@ class Settings(BaseSettings):
     redis_db: int = Field(0, ge=0)
 
     embedding_dim: int = Field(384, ge=2, le=4096)
+    embedder: Literal["local", "hashing"] = Field(
+        "local", description="local: the pretrained model; hashing: a fast stub for tests only."
+    )
+    extractor: Literal["auto", "local", "anthropic"] = Field(
+        "auto", description="auto: anthropic when ANTHROPIC_API_KEY is set, else local."
+    )
+    anthropic_api_key: SecretStr | None = Field(None, validation_alias="ANTHROPIC_API_KEY")
+    anthropic_model: str | None = Field(None, description="Unset: the extractor's default.")
+
+    max_messages_per_conversation: int = Field(20_000, ge=1)
+    max_message_chars: int = Field(50_000, ge=1)
+    extract_window: int = Field(30, ge=1, description="Messages per extraction call.")
+    extract_context: int = Field(3, ge=0, description="Earlier messages shown as context.")
+    job_lease_seconds: float = Field(60.0, gt=0)
+    job_max_attempts: int = Field(4, ge=1)
+    job_retry_backoff_seconds: float = Field(2.0, ge=0)
+    job_time_limit_seconds: int = Field(3600, ge=1)
+    reconcile_every_seconds: float = Field(10.0, gt=0)
+    reconcile_pending_grace_seconds: float = Field(
+        300.0, ge=0, description="A pending job enqueued longer ago than this is enqueued again."
+    )
 
     graphql_max_depth: int = Field(12, ge=1)
     graphql_max_aliases: int = Field(30, ge=1)
@@ -51,6 +72,12 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
+
+    @property
+    def extractor_kind(self) -> str:
+        if self.extractor != "auto":
+            return self.extractor
+        return "anthropic" if self.anthropic_api_key else "local"
 
     @property
     def neo4j_uri(self) -> str:

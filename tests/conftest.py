@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,11 +38,19 @@ REPO = Path(__file__).resolve().parents[1]
 TEST_PASSWORD = "test-password-not-secret"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Services:
     settings: Settings
     neo4j: RunningService
     redis: RunningService
+    redis_spec: RedisSpec
+
+    def stop_redis(self) -> None:
+        self.redis.stop()
+
+    def start_redis(self) -> None:
+        """Start Redis again on the same port and data (its AOF keeps what it had)."""
+        self.redis = start_redis(self.redis_spec)
 
     def env(self) -> dict[str, str]:
         """Environment for a child process (CLI, worker) pointed at these servers."""
@@ -86,11 +94,14 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
             pagecache_mb=64,
         )
     )
-    red = start_redis(RedisSpec(home=root / "redis", host="127.0.0.1", port=redis_port))
+    redis_spec = RedisSpec(home=root / "redis", host="127.0.0.1", port=redis_port)
+    stack = Services(
+        settings=settings, neo4j=neo, redis=start_redis(redis_spec), redis_spec=redis_spec
+    )
     try:
-        yield Services(settings=settings, neo4j=neo, redis=red)
+        yield stack
     finally:
-        red.stop()
+        stack.redis.stop()
         neo.stop()
 
 
@@ -151,32 +162,89 @@ async def http(api_url: str) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+class Workers:
+    """Starts real Dramatiq worker processes on the test Redis; stops them all at teardown."""
+
+    def __init__(self, services: Services, log_dir: Path) -> None:
+        self.services = services
+        self.log_dir = log_dir
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self, **env: str) -> subprocess.Popen[bytes]:
+        log_path = self.log_dir / f"worker-{len(self.procs)}.log"
+        with log_path.open("wb") as out:
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "dramatiq",
+                    "app.jobs.worker",
+                    "--processes",
+                    "1",
+                    "--threads",
+                    "2",
+                ],
+                env={**self.services.env(), **env},
+                cwd=REPO,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.procs.append(proc)
+        return proc
+
+    @staticmethod
+    def kill(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
+        """Signal the CLI process and the worker processes it forked."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    def logs(self, lines: int = 30) -> str:
+        """The last lines of every worker's log, minus heartbeats, for failure messages."""
+        out = []
+        for path in sorted(self.log_dir.glob("worker-*.log")):
+            kept = [
+                x for x in path.read_text(errors="replace").splitlines() if "heartbeat" not in x
+            ]
+            out.append(f"== {path.name}\n" + "\n".join(kept[-lines:]))
+        return "\n".join(out)
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                self.kill(proc, signal.SIGTERM)
+
+
 @pytest.fixture
-def worker(services: Services, graph: neo4j.AsyncDriver) -> Iterator[subprocess.Popen[bytes]]:
-    """A real Dramatiq worker process on the test Redis."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dramatiq", "app.jobs.worker", "--processes", "1", "--threads", "1"],
-        env=services.env(),
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    yield proc
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+def workers(services: Services, graph: neo4j.AsyncDriver, tmp_path: Path) -> Iterator[Workers]:
+    pool = Workers(services, tmp_path)
+    yield pool
+    pool.stop_all()
 
 
-async def wait_until(predicate: object, within: float = 20.0, interval: float = 0.2) -> None:
-    """Poll an async predicate until it returns truthy; fail the test after ``within`` s."""
+@pytest.fixture
+def worker(workers: Workers) -> subprocess.Popen[bytes]:
+    """One real Dramatiq worker process on the test Redis."""
+    return workers.start()
+
+
+async def wait_until(
+    predicate: object,
+    within: float = 20.0,
+    interval: float = 0.2,
+    diagnose: Callable[[], str] | None = None,
+) -> None:
+    """Poll an async predicate until it returns truthy; fail the test after ``within`` s,
+    with what ``diagnose`` says about the state at that moment."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if await predicate():  # type: ignore[operator]
             return
         await asyncio.sleep(interval)
-    pytest.fail(f"condition not met within {within} s")
+    detail = f"\n{diagnose()}" if diagnose else ""
+    pytest.fail(f"condition not met within {within} s{detail}")

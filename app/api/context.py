@@ -14,6 +14,7 @@ from starlette.websockets import WebSocket
 from app.auth import TokenVerifier
 from app.config import Settings
 from app.graph.tokens import ApiToken
+from app.jobs.queue import JobQueue
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Services:
     driver: neo4j.AsyncDriver
     redis: redis.asyncio.Redis
     tokens: TokenVerifier
+    queue: JobQueue
 
 
 @dataclass

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from functools import partial
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import Info
 
-from app.api import tokens
+from app.api import jobs, tokens
 from app.api.context import Context
 from app.api.extensions import ErrorCodes, LibrarianSchema, ScopeGate
 from app.api.health import Health, check_all
@@ -33,8 +34,16 @@ async def _revoke_api_token(info: Info[Context, None], id: strawberry.ID) -> tok
     return await tokens.revoke_token(info.context, id)
 
 
+async def _conversation(info: Info[Context, None], id: strawberry.ID) -> jobs.Conversation | None:
+    return await jobs.get_conversation(info, str(id))
+
+
 @strawberry.type
 class Query:
+    conversation: jobs.Conversation | None = strawberry.field(
+        resolver=_conversation, description="A conversation by id."
+    )
+    job: jobs.Job | None = strawberry.field(resolver=jobs.get_job, description="A job by id.")
     health: Health = strawberry.field(
         resolver=_health, description="Whether Neo4j, Redis and a worker are up."
     )
@@ -45,6 +54,13 @@ class Query:
 
 @strawberry.type
 class Mutation:
+    ingest_conversation: jobs.IngestPayload = strawberry.mutation(
+        resolver=jobs.ingest_conversation,
+        description="Store a conversation and queue its processing; returns at once.",
+    )
+    retry_job: jobs.Job = strawberry.mutation(
+        resolver=jobs.retry_job, description="Queue a FAILED job again."
+    )
     create_api_token: tokens.CreatedApiToken = strawberry.mutation(
         resolver=_create_api_token,
         description="Create an API token (admin scope); its secret is returned once.",
@@ -55,12 +71,21 @@ class Mutation:
     )
 
 
+@strawberry.type
+class Subscription:
+    job_progress: AsyncGenerator[jobs.JobProgress, None] = strawberry.subscription(
+        resolver=jobs.job_progress,
+        description="The job's stored state, then each change, until COMPLETE or FAILED.",
+    )
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with its limits; ``settings`` only tunes limits, never the SDL."""
     settings = settings or Settings()
     return LibrarianSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             # Factories, not instances: an extension instance holds per-operation state.
             partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),

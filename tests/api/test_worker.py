@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 
 from app.graph.tokens import IssuedToken
 from tests.api.conftest import Gql
-from tests.conftest import wait_until
+from tests.conftest import Workers, wait_until
 
 WORKER = "{ health { worker { ok lastHeartbeat } } }"
 
@@ -25,8 +23,7 @@ async def test_health_follows_the_worker(
     assert body["data"]["health"]["worker"]["lastHeartbeat"] is not None
 
     # A killed worker cannot clean up: its heartbeat must go stale on its own.
-    os.killpg(worker.pid, signal.SIGKILL)  # the CLI and the worker process it forked
-    worker.wait(timeout=10)
+    Workers.kill(worker)  # SIGKILL: no chance to clear its heartbeat
 
     async def worker_gone() -> bool:
         return not await worker_ok()

@@ -1,0 +1,260 @@
+"""Jobs and conversations over GraphQL: ingest, status, retry and live progress."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import redis
+import strawberry
+import structlog
+from pydantic import ValidationError
+from strawberry.types import Info
+
+from app.api.context import Context
+from app.errors import BadInput, NotFound
+from app.graph import conversations as conv_store
+from app.graph.jobs import Job as StoredJob
+from app.graph.jobs import JobStatus as StoredStatus
+from app.graph.jobs import JobStore
+from app.ingest.models import ConversationInput as ConversationModel
+from app.jobs.progress import channel
+from app.logging import new_id
+
+log = structlog.get_logger(__name__)
+_RECHECK_SECONDS = 5.0
+
+
+@strawberry.enum
+class JobStatus(Enum):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETE = "complete"
+    FAILED = "failed"
+
+
+@strawberry.type
+class Job:
+    id: strawberry.ID
+    status: JobStatus
+    stage: str = strawberry.field(
+        description="queued, embed, extract, resolve, stabilize, write or done."
+    )
+    progress: float = strawberry.field(description="0 to 1.")
+    error_message: str | None
+    attempts: int
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    extractor: str
+    llm_calls: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    conversation_id: strawberry.ID
+
+    @classmethod
+    def from_stored(cls, job: StoredJob) -> Job:
+        return cls(
+            id=strawberry.ID(job.id),
+            status=JobStatus(job.status.value),
+            stage=job.stage,
+            progress=job.progress,
+            error_message=job.error_message,
+            attempts=job.attempts,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            completed_at=job.completed_at,
+            extractor=job.extractor,
+            llm_calls=job.llm_calls,
+            input_tokens=job.input_tokens,
+            output_tokens=job.output_tokens,
+            cost_usd=job.cost_usd,
+            conversation_id=strawberry.ID(job.source_id),
+        )
+
+
+@strawberry.type
+class JobProgress:
+    job_id: strawberry.ID
+    status: JobStatus
+    stage: str
+    progress: float
+    error_message: str | None
+
+    @classmethod
+    def from_snapshot(cls, snap: dict[str, Any]) -> JobProgress:
+        return cls(
+            job_id=strawberry.ID(snap["jobId"]),
+            status=JobStatus(snap["status"]),
+            stage=snap["stage"],
+            progress=float(snap["progress"]),
+            error_message=snap.get("errorMessage"),
+        )
+
+
+async def _conversation_status(root: Conversation, info: Info[Context, None]) -> JobStatus | None:
+    jobs = await _jobs(info).for_source(str(root.id))
+    return JobStatus(jobs[0].status.value) if jobs else None
+
+
+async def _conversation_jobs(root: Conversation, info: Info[Context, None]) -> list[Job]:
+    return [Job.from_stored(j) for j in await _jobs(info).for_source(str(root.id))]
+
+
+@strawberry.type
+class Conversation:
+    id: strawberry.ID
+    title: str
+    origin: str
+    message_count: int
+    created_at: datetime
+
+    status: JobStatus | None = strawberry.field(
+        resolver=_conversation_status,
+        description="The status of the latest job.",
+    )
+    jobs: list[Job] = strawberry.field(
+        resolver=_conversation_jobs,
+        description="Jobs for this conversation, newest first.",
+    )
+
+
+@strawberry.input
+class MessageInput:
+    speaker: str
+    text: str
+    timestamp: datetime | None = None
+    external_id: str | None = None
+
+
+@strawberry.input
+class ConversationInput:
+    title: str
+    origin: str = "api"
+    messages: list[MessageInput]
+
+
+@strawberry.type
+class IngestPayload:
+    conversation: Conversation
+    job: Job | None
+    created: bool = strawberry.field(description="False when this content was ingested before.")
+
+
+def _jobs(info: Info[Context, None]) -> JobStore:
+    return JobStore(info.context.services.driver, info.context.database)
+
+
+def _validate(data: ConversationInput) -> ConversationModel:
+    try:
+        return ConversationModel.model_validate(strawberry.asdict(data))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
+        raise BadInput(f"input{where}: {first['msg']}", errors=len(exc.errors())) from None
+
+
+async def get_conversation(info: Info[Context, None], conversation_id: str) -> Conversation | None:
+    records, _, _ = await info.context.services.driver.execute_query(
+        "MATCH (c:Conversation {id: $id}) RETURN c {.*} AS c",
+        id=conversation_id,
+        database_=info.context.database,
+    )
+    if not records:
+        return None
+    c = records[0]["c"]
+    return Conversation(
+        id=strawberry.ID(c["id"]),
+        title=c["title"],
+        origin=c["origin"],
+        message_count=c["message_count"],
+        created_at=c["created_at"].to_native(),
+    )
+
+
+async def ingest_conversation(info: Info[Context, None], input: ConversationInput) -> IngestPayload:
+    services = info.context.services
+    settings = services.settings
+    model = _validate(input)
+    ingested = await conv_store.ingest(
+        services.driver,
+        settings.neo4j_database,
+        model,
+        limits=conv_store.IngestLimits(
+            settings.max_messages_per_conversation, settings.max_message_chars
+        ),
+        extractor=settings.extractor_kind,
+        correlation_id=str(structlog.contextvars.get_contextvars().get("request_id") or new_id()),
+    )
+    jobs = _jobs(info)
+    if ingested.created and ingested.job_id is not None:
+        try:
+            await asyncio.to_thread(services.queue.enqueue, ingested.job_id)
+            await jobs.mark_enqueued(ingested.job_id)
+        except (redis.RedisError, OSError) as exc:
+            # Accepted all the same: the job is in Neo4j and the reconciler enqueues it later.
+            log.warning("ingest.enqueue_failed", job_id=ingested.job_id, error=str(exc))
+    conversation = await get_conversation(info, ingested.conversation_id)
+    assert conversation is not None
+    job = await jobs.get(ingested.job_id) if ingested.job_id else None
+    return IngestPayload(
+        conversation=conversation,
+        job=Job.from_stored(job) if job else None,
+        created=ingested.created,
+    )
+
+
+async def get_job(info: Info[Context, None], id: strawberry.ID) -> Job | None:
+    try:
+        return Job.from_stored(await _jobs(info).get(str(id)))
+    except NotFound:
+        return None
+
+
+async def retry_job(info: Info[Context, None], id: strawberry.ID) -> Job:
+    jobs = _jobs(info)
+    job = await jobs.retry(str(id))
+    try:
+        await asyncio.to_thread(info.context.services.queue.enqueue, job.id)
+        await jobs.mark_enqueued(job.id)
+    except (redis.RedisError, OSError) as exc:
+        log.warning("retry.enqueue_failed", job_id=job.id, error=str(exc))
+    return Job.from_stored(job)
+
+
+async def job_progress(
+    info: Info[Context, None], job_id: strawberry.ID
+) -> AsyncGenerator[JobProgress, None]:
+    """The stored snapshot first, then every published change, until COMPLETE or FAILED.
+
+    It subscribes before reading the snapshot so no event falls between the two, and re-reads
+    the Job every few seconds so a lost pub/sub event (Redis restart) cannot stall it.
+    """
+    services = info.context.services
+    jobs = _jobs(info)
+    pubsub = services.redis.pubsub()
+    await pubsub.subscribe(channel(str(job_id)))
+    try:
+        job = await jobs.get(str(job_id))
+        last = job.snapshot()
+        yield JobProgress.from_snapshot(last)
+        while not StoredStatus(last["status"]).terminal:
+            message = await pubsub.get_message(
+                ignore_subscribe_messages=True, timeout=_RECHECK_SECONDS
+            )
+            current = (
+                json.loads(message["data"])
+                if message is not None
+                else (await jobs.get(str(job_id))).snapshot()
+            )
+            if current != last:
+                last = current
+                yield JobProgress.from_snapshot(current)
+    finally:
+        await pubsub.unsubscribe()
+        await pubsub.aclose()  # type: ignore[no-untyped-call]

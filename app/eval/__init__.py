@@ -1,0 +1,1 @@
+"""Quality measurements against hand-labelled sets (`librarian eval ...`)."""

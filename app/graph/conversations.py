@@ -1,0 +1,168 @@
+"""Conversations and their messages: ingest (idempotent by content checksum) and reads."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import neo4j
+
+from app.errors import BadInput
+from app.graph.cypher import query
+from app.ingest.models import ConversationInput
+from app.pipeline.models import WindowMessage
+
+
+@dataclass(frozen=True)
+class IngestLimits:
+    max_messages: int
+    max_message_chars: int
+
+
+@dataclass(frozen=True)
+class Ingested:
+    conversation_id: str
+    job_id: str | None
+    created: bool
+
+
+def content_checksum(conversation: ConversationInput) -> str:
+    """SHA-256 over the messages (speaker, text, timestamp), not the title or origin.
+
+    The same content pasted twice, or exported twice under another title, is the same source.
+    """
+    digest = hashlib.sha256()
+    for m in conversation.messages:
+        stamp = m.timestamp.isoformat() if m.timestamp else ""
+        digest.update(json.dumps([m.speaker, m.text, stamp], ensure_ascii=False).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def conversation_id(checksum: str) -> str:
+    return f"conv_{checksum[:24]}"
+
+
+def message_id(conv_id: str, seq: int) -> str:
+    return "msg_" + hashlib.sha256(f"{conv_id}:{seq}".encode()).hexdigest()[:24]
+
+
+def check_limits(conversation: ConversationInput, limits: IngestLimits) -> None:
+    """Refuse oversized input, naming the offending message."""
+    if len(conversation.messages) > limits.max_messages:
+        raise BadInput(
+            f"a conversation may have at most {limits.max_messages} messages; "
+            f"this one has {len(conversation.messages)}"
+        )
+    for i, m in enumerate(conversation.messages):
+        if len(m.text) > limits.max_message_chars:
+            raise BadInput(
+                f"messages[{i}].text has {len(m.text)} characters; "
+                f"the limit is {limits.max_message_chars}",
+                message_index=i,
+            )
+
+
+def _iso(ts: datetime | None) -> str | None:
+    return ts.isoformat() if ts else None
+
+
+async def find_by_checksum(
+    driver: neo4j.AsyncDriver, database: str, checksum: str
+) -> Ingested | None:
+    records, _, _ = await driver.execute_query(
+        "MATCH (c:Conversation {checksum: $checksum}) "
+        "OPTIONAL MATCH (c)-[:HAS_JOB]->(j:Job) "
+        "WITH c, j ORDER BY j.created_at DESC "
+        "RETURN c.id AS conversation_id, collect(j.id)[0] AS job_id",
+        checksum=checksum,
+        database_=database,
+        routing_=neo4j.RoutingControl.READ,
+    )
+    if not records:
+        return None
+    return Ingested(records[0]["conversation_id"], records[0]["job_id"], created=False)
+
+
+async def ingest(
+    driver: neo4j.AsyncDriver,
+    database: str,
+    conversation: ConversationInput,
+    *,
+    limits: IngestLimits,
+    extractor: str,
+    correlation_id: str,
+) -> Ingested:
+    """Store the conversation, its messages and a pending job in one transaction.
+
+    Content seen before creates nothing and returns the existing conversation and its latest
+    job. Two concurrent ingests of the same content race on the checksum's unique constraint;
+    the loser reads the winner's result.
+    """
+    check_limits(conversation, limits)
+    checksum = content_checksum(conversation)
+    existing = await find_by_checksum(driver, database, checksum)
+    if existing is not None:
+        return existing
+    conv_id = conversation_id(checksum)
+    job_id = f"job_{uuid.uuid4().hex}"
+    messages = [
+        {
+            "id": message_id(conv_id, seq),
+            "seq": seq,
+            "speaker": m.speaker,
+            "text": m.text,
+            "timestamp": _iso(m.timestamp),
+            "external_id": m.external_id,
+        }
+        for seq, m in enumerate(conversation.messages)
+    ]
+    try:
+        await driver.execute_query(
+            query("create_conversation"),
+            conversation={
+                "id": conv_id,
+                "title": conversation.title,
+                "origin": conversation.origin,
+                "checksum": checksum,
+            },
+            job={"id": job_id, "correlation_id": correlation_id, "extractor": extractor},
+            messages=messages,
+            database_=database,
+        )
+    except neo4j.exceptions.ConstraintError:
+        raced = await find_by_checksum(driver, database, checksum)
+        if raced is None:
+            raise
+        return raced
+    return Ingested(conv_id, job_id, created=True)
+
+
+def _to_window_message(record: neo4j.Record) -> WindowMessage:
+    ts = record["timestamp"]
+    return WindowMessage(
+        id=record["id"],
+        seq=record["seq"],
+        speaker=record["speaker"],
+        text=record["text"],
+        timestamp=ts.to_native() if ts is not None else None,
+    )
+
+
+async def messages_of(
+    driver: neo4j.AsyncDriver, database: str, conv_id: str, *, without_embedding: bool = False
+) -> list[WindowMessage]:
+    """The conversation's messages in order (through the (conversation_id, seq) index)."""
+    records, _, _ = await driver.execute_query(
+        "MATCH (m:Message) WHERE m.conversation_id = $id AND m.seq >= 0 "
+        + ("AND m.embedding IS NULL " if without_embedding else "")
+        + "RETURN m.id AS id, m.seq AS seq, m.speaker AS speaker, m.text AS text, "
+        "m.timestamp AS timestamp ORDER BY m.seq",
+        id=conv_id,
+        database_=database,
+        routing_=neo4j.RoutingControl.READ,
+    )
+    return [_to_window_message(r) for r in records]

@@ -1,0 +1,253 @@
+"""Job nodes: the source of truth for background work (Redis only carries the messages).
+
+A worker *claims* a job before working on it: status becomes running with a lease that the
+worker renews. A job whose lease ran out (its worker died) can be claimed again, so nothing
+accepted is ever lost; a duplicate message for a job that is already claimed finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import neo4j
+
+from app.errors import BadInput, NotFound
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETE = "complete"
+    FAILED = "failed"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (JobStatus.COMPLETE, JobStatus.FAILED)
+
+
+STAGES = ("queued", "embed", "extract", "resolve", "stabilize", "write", "done")
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    source_id: str
+    status: JobStatus
+    stage: str
+    progress: float
+    attempts: int
+    error_message: str | None
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    correlation_id: str
+    extractor: str
+    llm_calls: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+
+    def snapshot(self) -> dict[str, Any]:
+        """What progress events carry."""
+        return {
+            "jobId": self.id,
+            "status": self.status.value,
+            "stage": self.stage,
+            "progress": self.progress,
+            "errorMessage": self.error_message,
+        }
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def to_job(node: dict[str, Any]) -> Job:
+    return Job(
+        id=node["id"],
+        source_id=node["source_id"],
+        status=JobStatus(node["status"]),
+        stage=node.get("stage") or "queued",
+        progress=float(node.get("progress") or 0.0),
+        attempts=int(node.get("attempts") or 0),
+        error_message=node.get("error_message"),
+        created_at=_native(node["created_at"]),
+        started_at=_native(node.get("started_at")),
+        completed_at=_native(node.get("completed_at")),
+        correlation_id=node.get("correlation_id") or "",
+        extractor=node.get("extractor") or "local",
+        llm_calls=int(node.get("llm_calls") or 0),
+        input_tokens=int(node.get("input_tokens") or 0),
+        output_tokens=int(node.get("output_tokens") or 0),
+        cost_usd=float(node.get("cost_usd") or 0.0),
+    )
+
+
+_RETURN = " RETURN j {.*} AS j"
+
+
+class JobStore:
+    def __init__(self, driver: neo4j.AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self._db = database
+
+    async def _one(self, cypher: str, **params: Any) -> Job | None:
+        records, _, _ = await self._driver.execute_query(cypher, database_=self._db, **params)
+        return to_job(records[0]["j"]) if records else None
+
+    async def get(self, job_id: str) -> Job:
+        job = await self._one("MATCH (j:Job {id: $id})" + _RETURN, id=job_id)
+        if job is None:
+            raise NotFound(f"no job {job_id!r}")
+        return job
+
+    async def for_source(self, source_id: str) -> list[Job]:
+        records, _, _ = await self._driver.execute_query(
+            "MATCH (j:Job {source_id: $id}) RETURN j {.*} AS j ORDER BY j.created_at DESC",
+            id=source_id,
+            database_=self._db,
+            routing_=neo4j.RoutingControl.READ,
+        )
+        return [to_job(r["j"]) for r in records]
+
+    async def mark_enqueued(self, job_id: str) -> None:
+        await self._driver.execute_query(
+            "MATCH (j:Job {id: $id}) SET j.enqueued_at = datetime()", id=job_id, database_=self._db
+        )
+
+    async def claim(self, job_id: str, worker: str, lease_seconds: float) -> Job | None:
+        """Take the job if it is pending or its lease expired; None if someone else holds it.
+
+        Setting ``_lock`` first takes the node's write lock, so the status read after it is the
+        latest committed one and two workers cannot both claim.
+        """
+        return await self._one(
+            "MATCH (j:Job {id: $id}) SET j._lock = true "
+            "WITH j WHERE j.status = 'pending' "
+            "   OR (j.status = 'running' AND j.lease_until < datetime()) "
+            "SET j.status = 'running', j.attempts = coalesce(j.attempts, 0) + 1, "
+            "    j.worker = $worker, j.started_at = coalesce(j.started_at, datetime()), "
+            "    j.lease_until = datetime() + duration({milliseconds: $lease_ms}) "
+            "REMOVE j._lock" + _RETURN,
+            id=job_id,
+            worker=worker,
+            lease_ms=int(lease_seconds * 1000),
+        )
+
+    async def renew_lease(self, job_id: str, worker: str, lease_seconds: float) -> bool:
+        records, _, _ = await self._driver.execute_query(
+            "MATCH (j:Job {id: $id, status: 'running', worker: $worker}) "
+            "SET j.lease_until = datetime() + duration({milliseconds: $lease_ms}) "
+            "RETURN j.id AS id",
+            id=job_id,
+            worker=worker,
+            lease_ms=int(lease_seconds * 1000),
+            database_=self._db,
+        )
+        return bool(records)
+
+    async def set_stage(self, job_id: str, stage: str, progress: float) -> Job:
+        job = await self._one(
+            "MATCH (j:Job {id: $id}) SET j.stage = $stage, j.progress = $progress" + _RETURN,
+            id=job_id,
+            stage=stage,
+            progress=progress,
+        )
+        assert job is not None
+        return job
+
+    async def add_usage(self, job_id: str, usage: dict[str, float]) -> None:
+        await self._driver.execute_query(
+            "MATCH (j:Job {id: $id}) "
+            "SET j.llm_calls = coalesce(j.llm_calls, 0) + $u.llm_calls, "
+            "    j.input_tokens = coalesce(j.input_tokens, 0) + $u.input_tokens, "
+            "    j.output_tokens = coalesce(j.output_tokens, 0) + $u.output_tokens, "
+            "    j.cost_usd = coalesce(j.cost_usd, 0.0) + $u.cost_usd",
+            id=job_id,
+            u=usage,
+            database_=self._db,
+        )
+
+    async def save_checkpoint(self, job_id: str, name: str, payload: Any) -> None:
+        """Keep a stage's output on the job so a retry resumes after that stage."""
+        await self._driver.execute_query(
+            "MATCH (j:Job {id: $id}) SET j[$key] = $value",
+            id=job_id,
+            key=f"checkpoint_{name}",
+            value=json.dumps(payload, separators=(",", ":")),
+            database_=self._db,
+        )
+
+    async def load_checkpoint(self, job_id: str, name: str) -> Any | None:
+        records, _, _ = await self._driver.execute_query(
+            "MATCH (j:Job {id: $id}) RETURN j[$key] AS value",
+            id=job_id,
+            key=f"checkpoint_{name}",
+            database_=self._db,
+        )
+        raw = records[0]["value"] if records else None
+        return json.loads(raw) if raw else None
+
+    async def complete(self, job_id: str) -> Job:
+        job = await self._one(
+            "MATCH (j:Job {id: $id}) "
+            "SET j.status = 'complete', j.stage = 'done', j.progress = 1.0, "
+            "    j.completed_at = datetime(), j.error_message = null "
+            "REMOVE j.lease_until, j.checkpoint_extract, j.checkpoint_resolve, j.checkpoint_labels"
+            + _RETURN,
+            id=job_id,
+        )
+        assert job is not None
+        return job
+
+    async def record_failure(self, job_id: str, error: str, *, final: bool) -> Job:
+        """Record the error; a final failure ends the job, otherwise it waits for its retry."""
+        job = await self._one(
+            "MATCH (j:Job {id: $id}) "
+            "SET j.error_message = $error, j.status = $status, j.lease_until = null, "
+            "    j.completed_at = CASE WHEN $final THEN datetime() ELSE null END" + _RETURN,
+            id=job_id,
+            error=error[:2000],
+            status="failed" if final else "pending",
+            final=final,
+        )
+        assert job is not None
+        return job
+
+    async def retry(self, job_id: str) -> Job:
+        """Put a FAILED job back in the queue with a fresh attempt budget."""
+        job = await self._one(
+            "MATCH (j:Job {id: $id}) SET j._lock = true "
+            "WITH j WHERE j.status = 'failed' "
+            "SET j.status = 'pending', j.attempts = 0, j.completed_at = null, "
+            "    j.enqueued_at = null, j.retried = coalesce(j.retried, 0) + 1 "
+            "REMOVE j._lock" + _RETURN,
+            id=job_id,
+        )
+        if job is None:
+            current = await self.get(job_id)
+            raise BadInput(
+                f"only a FAILED job can be retried; job {job_id} is {current.status.value.upper()}"
+            )
+        return job
+
+    async def needing_enqueue(self, pending_grace_seconds: float, limit: int = 100) -> list[str]:
+        """Jobs to (re-)enqueue: never enqueued, enqueued long ago and never started, or
+        running with an expired lease (their worker died)."""
+        records, _, _ = await self._driver.execute_query(
+            "MATCH (j:Job) WHERE j.status = 'pending' AND (j.enqueued_at IS NULL "
+            "   OR j.enqueued_at < datetime() - duration({milliseconds: $grace_ms})) "
+            "RETURN j.id AS id LIMIT $limit "
+            "UNION "
+            "MATCH (j:Job) WHERE j.status = 'running' AND j.lease_until < datetime() "
+            "RETURN j.id AS id LIMIT $limit",
+            grace_ms=int(pending_grace_seconds * 1000),
+            limit=limit,
+            database_=self._db,
+            routing_=neo4j.RoutingControl.READ,
+        )
+        return [r["id"] for r in records]

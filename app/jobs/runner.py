@@ -1,0 +1,335 @@
+"""Runs one job through the pipeline: embed → extract → resolve → stabilize → write.
+
+Every stage is idempotent (deterministic ids, MERGE) and leaves a checkpoint on the Job, so a
+retry, or another worker taking over an expired lease, resumes instead of starting over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import neo4j
+import redis.asyncio
+import structlog
+
+from app.config import Settings
+from app.graph.conversations import messages_of
+from app.graph.jobs import Job, JobStore
+from app.graph.knowledge import KnowledgeStore, fact_id, relation_id
+from app.jobs.progress import publish
+from app.jobs.queue import JobQueue
+from app.logging import bound
+from app.pipeline.embed import Embedder
+from app.pipeline.extract.base import Extractor, Usage, windows
+from app.pipeline.models import Extraction
+from app.pipeline.normalize import normalize_name
+from app.pipeline.resolve import entity_id, group_mentions
+from app.pipeline.stabilize import canonical_form, node_label, relationship_type
+
+log = structlog.get_logger(__name__)
+EMBED_BATCH = 64
+
+# Progress reached when each stage starts; extraction fills the span up to resolve.
+STAGE_START = {"embed": 0.02, "extract": 0.15, "resolve": 0.8, "stabilize": 0.85, "write": 0.9}
+
+
+@dataclass
+class PipelineDeps:
+    settings: Settings
+    driver: neo4j.AsyncDriver
+    redis: redis.asyncio.Redis
+    queue: JobQueue
+    embedder: Embedder
+    extractor: Extractor
+
+
+class JobRunner:
+    def __init__(self, deps: PipelineDeps) -> None:
+        self.deps = deps
+        db = deps.settings.neo4j_database
+        self.jobs = JobStore(deps.driver, db)
+        self.knowledge = KnowledgeStore(deps.driver, db)
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+
+    async def run(self, job_id: str) -> Job | None:
+        """Claim and run the job; None when another worker holds it or it is finished."""
+        settings = self.deps.settings
+        job = await self.jobs.claim(job_id, self.worker_id, settings.job_lease_seconds)
+        if job is None:
+            log.info("job.not_claimed", job_id=job_id, reason="finished or held elsewhere")
+            return None
+        with bound(job_id=job.id, correlation_id=job.correlation_id, source_id=job.source_id):
+            log.info("job.start", attempt=job.attempts, extractor=self.deps.extractor.name)
+            renewer = asyncio.create_task(self._renew_lease(job.id))
+            stage = "embed"
+            try:
+                for stage, step in self._stages():
+                    job = await self.jobs.set_stage(job.id, stage, STAGE_START[stage])
+                    await publish(self.deps.redis, job)
+                    await step(job)
+                job = await self.jobs.complete(job.id)
+                await publish(self.deps.redis, job)
+                log.info("job.complete", llm_calls=job.llm_calls, cost_usd=job.cost_usd)
+                return job
+            except Exception as exc:
+                return await self._failed(job, stage, exc)
+            finally:
+                renewer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewer
+
+    def _stages(self) -> list[tuple[str, Callable[[Job], Awaitable[None]]]]:
+        return [
+            ("embed", self._embed),
+            ("extract", self._extract),
+            ("resolve", self._resolve),
+            ("stabilize", self._stabilize),
+            ("write", self._write),
+        ]
+
+    async def _failed(self, job: Job, stage: str, exc: Exception) -> Job:
+        settings = self.deps.settings
+        final = job.attempts >= settings.job_max_attempts
+        message = f"{stage}: {type(exc).__name__}: {exc}"
+        log.error("job.failed", stage=stage, final=final, attempt=job.attempts, exc_info=exc)
+        job = await self.jobs.record_failure(job.id, message, final=final)
+        await publish(self.deps.redis, job)
+        if not final:
+            delay = settings.job_retry_backoff_seconds * 2 ** (job.attempts - 1)
+            try:
+                await asyncio.to_thread(self.deps.queue.enqueue, job.id, delay_ms=int(delay * 1000))
+                await self.jobs.mark_enqueued(job.id)
+            except Exception as enqueue_error:  # the reconciler will pick the job up
+                log.warning("job.requeue_failed", error=str(enqueue_error))
+        return job
+
+    async def _renew_lease(self, job_id: str) -> None:
+        every = self.deps.settings.job_lease_seconds / 3
+        while True:
+            await asyncio.sleep(every)
+            try:
+                if not await self.jobs.renew_lease(job_id, self.worker_id, every * 3):
+                    log.warning("job.lease_lost")
+                    return
+            except Exception as exc:  # keep trying: a missed renewal is not yet a lost lease
+                log.warning("job.lease_renew_failed", error=str(exc))
+
+    async def _progress(self, job: Job, stage: str, fraction: float) -> None:
+        job = await self.jobs.set_stage(job.id, stage, round(fraction, 4))
+        await publish(self.deps.redis, job)
+
+    # -- stages ---------------------------------------------------------------------------
+
+    async def _embed(self, job: Job) -> None:
+        settings = self.deps.settings
+        pending = await messages_of(
+            self.deps.driver, settings.neo4j_database, job.source_id, without_embedding=True
+        )
+        for start in range(0, len(pending), EMBED_BATCH):
+            batch = pending[start : start + EMBED_BATCH]
+            vectors = await asyncio.to_thread(self.deps.embedder.embed, [m.text for m in batch])
+            await self.knowledge.set_embeddings(
+                "Message", {m.id: v for m, v in zip(batch, vectors, strict=True)}
+            )
+
+    async def _extract(self, job: Job) -> None:
+        if await self.jobs.load_checkpoint(job.id, "extract") is not None:
+            return
+        settings = self.deps.settings
+        messages = await messages_of(self.deps.driver, settings.neo4j_database, job.source_id)
+        combined = Extraction()
+        total = max(1, -(-len(messages) // settings.extract_window))
+        span = STAGE_START["resolve"] - STAGE_START["extract"]
+        for i, (window, context) in enumerate(
+            windows(messages, settings.extract_window, settings.extract_context)
+        ):
+            result = await asyncio.to_thread(self.deps.extractor.extract, window, context=context)
+            _merge_window(combined, result.extraction, f"w{i}", {m.id for m in window})
+            if result.usage.llm_calls:
+                await self.jobs.add_usage(job.id, _usage_row(result.usage))
+            await self._progress(job, "extract", STAGE_START["extract"] + span * (i + 1) / total)
+        await self.jobs.save_checkpoint(job.id, "extract", combined.model_dump())
+
+    async def _resolve(self, job: Job) -> None:
+        if await self.jobs.load_checkpoint(job.id, "resolve") is not None:
+            return
+        extraction = Extraction.model_validate(await self.jobs.load_checkpoint(job.id, "extract"))
+        types = await self._canonical("entity_type", {e.type for e in extraction.entities})
+        for mention in extraction.entities:
+            mention.type = types.get(mention.type, "")
+        extraction.entities = [e for e in extraction.entities if e.type]
+        groups, key_map = group_mentions(extraction)
+        existing = await self.knowledge.existing_entities(
+            [{"idx": i, "type": g.type, "names": sorted(g.names())} for i, g in enumerate(groups)]
+        )
+        for i, group in enumerate(groups):
+            group.id = existing.get(i) or entity_id(group.type, group.normalized_name)
+        await self.jobs.save_checkpoint(
+            job.id,
+            "resolve",
+            {
+                "entities": [
+                    {
+                        "id": g.id,
+                        "name": g.name,
+                        "normalized_name": g.normalized_name,
+                        "type": g.type,
+                        "aliases": sorted(g.aliases),
+                        "message_ids": sorted(g.message_ids),
+                    }
+                    for g in groups
+                ],
+                "keys": {key: g.id for key, g in key_map.items()},
+            },
+        )
+
+    async def _stabilize(self, job: Job) -> None:
+        """Map raw field and relation labels to canonical ones (kept in the write checkpoint)."""
+        extraction = Extraction.model_validate(await self.jobs.load_checkpoint(job.id, "extract"))
+        fields = await self._canonical("field", {f.field for f in extraction.facts})
+        relations = await self._canonical("relation", {r.label for r in extraction.relations})
+        await self.jobs.save_checkpoint(job.id, "labels", {"field": fields, "relation": relations})
+
+    async def _write(self, job: Job) -> None:
+        extraction = Extraction.model_validate(await self.jobs.load_checkpoint(job.id, "extract"))
+        resolved: dict[str, Any] = await self.jobs.load_checkpoint(job.id, "resolve") or {}
+        labels: dict[str, dict[str, str]] = await self.jobs.load_checkpoint(job.id, "labels") or {}
+        keys: dict[str, str] = resolved.get("keys", {})
+        entities = [{**e, "label": node_label(e["type"])} for e in resolved.get("entities", [])]
+        facts, field_usage = _fact_rows(extraction, keys, labels.get("field", {}))
+        relations, relation_usage = _relation_rows(extraction, keys, labels.get("relation", {}))
+        await self.knowledge.write(
+            source_id=job.source_id,
+            job_id=job.id,
+            extractor=job.extractor,
+            entities=entities,
+            facts=facts,
+            relations=relations,
+        )
+        await self.knowledge.count_usage("field", field_usage)
+        await self.knowledge.count_usage("relation", relation_usage)
+        await self.knowledge.count_usage("entity_type", Counter(e["type"] for e in entities))
+        missing = await self.knowledge.entities_without_embedding([e["id"] for e in entities])
+        if missing:
+            texts = [f"{name} ({etype})" for _, name, etype in missing]
+            vectors = await asyncio.to_thread(self.deps.embedder.embed, texts)
+            await self.knowledge.set_embeddings(
+                "Entity", {eid: v for (eid, _, _), v in zip(missing, vectors, strict=True)}
+            )
+
+    async def _canonical(self, kind: str, raw_labels: set[str]) -> dict[str, str]:
+        """Raw label → canonical label; labels with nothing usable left are dropped (logged)."""
+        forms: dict[str, str] = {}
+        for raw in raw_labels:
+            try:
+                forms[raw] = canonical_form(raw)
+            except ValueError:
+                log.warning("label.unusable", kind=kind, raw=raw)
+        mapping = await self.knowledge.canonical_labels(kind, set(forms.values()))
+        return {raw: mapping[form] for raw, form in forms.items()}
+
+
+def _usage_row(usage: Usage) -> dict[str, float]:
+    return {
+        "llm_calls": usage.llm_calls,
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "cost_usd": usage.cost_usd,
+    }
+
+
+def _merge_window(combined: Extraction, part: Extraction, prefix: str, allowed: set[str]) -> None:
+    """Add one window's mentions with window-unique keys, citing only that window's messages."""
+
+    def cited(ids: list[str]) -> list[str]:
+        return [i for i in ids if i in allowed]
+
+    for e in part.entities:
+        if ids := cited(e.message_ids):
+            combined.entities.append(
+                e.model_copy(update={"key": f"{prefix}:{e.key}", "message_ids": ids})
+            )
+    for f in part.facts:
+        if ids := cited(f.message_ids):
+            combined.facts.append(
+                f.model_copy(update={"entity": f"{prefix}:{f.entity}", "message_ids": ids})
+            )
+    for r in part.relations:
+        if ids := cited(r.message_ids):
+            combined.relations.append(
+                r.model_copy(
+                    update={
+                        "source": f"{prefix}:{r.source}",
+                        "target": f"{prefix}:{r.target}",
+                        "message_ids": ids,
+                    }
+                )
+            )
+
+
+def _fact_rows(
+    extraction: Extraction, keys: dict[str, str], fields: dict[str, str]
+) -> tuple[list[dict[str, Any]], Counter[str]]:
+    rows: dict[str, dict[str, Any]] = {}
+    usage: Counter[str] = Counter()
+    for fact in extraction.facts:
+        entity = keys.get(fact.entity)
+        field = fields.get(fact.field)
+        value = fact.value.strip()
+        if entity is None or field is None or not value:
+            continue
+        fid = fact_id(entity, field, normalize_name(value) or value.casefold())
+        row = rows.get(fid)
+        if row is None:
+            rows[fid] = {
+                "id": fid,
+                "entity_id": entity,
+                "field": field,
+                "raw_field": fact.field,
+                "value": value,
+                "confidence": fact.confidence,
+                "message_ids": list(fact.message_ids),
+            }
+            usage[field] += 1
+        else:
+            row["confidence"] = max(row["confidence"], fact.confidence)
+            row["message_ids"] = sorted(set(row["message_ids"]) | set(fact.message_ids))
+    return list(rows.values()), usage
+
+
+def _relation_rows(
+    extraction: Extraction, keys: dict[str, str], labels: dict[str, str]
+) -> tuple[list[dict[str, Any]], Counter[str]]:
+    rows: dict[str, dict[str, Any]] = {}
+    usage: Counter[str] = Counter()
+    for rel in extraction.relations:
+        source, target = keys.get(rel.source), keys.get(rel.target)
+        label = labels.get(rel.label)
+        if source is None or target is None or label is None or source == target:
+            continue
+        rel_type = relationship_type(label)
+        rid = relation_id(source, rel_type, target)
+        row = rows.get(rid)
+        if row is None:
+            rows[rid] = {
+                "id": rid,
+                "source_id": source,
+                "target_id": target,
+                "type": rel_type,
+                "label": label,
+                "raw_label": rel.label,
+                "confidence": rel.confidence,
+                "message_ids": list(rel.message_ids),
+            }
+            usage[label] += 1
+        else:
+            row["confidence"] = max(row["confidence"], rel.confidence)
+            row["message_ids"] = sorted(set(row["message_ids"]) | set(rel.message_ids))
+    return list(rows.values()), usage

@@ -1,0 +1,1 @@
+"""Extractors: one interface, a local (offline) and an Anthropic implementation."""

@@ -1,0 +1,32 @@
+"""Label shapes: how a canonical label becomes a Neo4j relationship type or node label."""
+
+from __future__ import annotations
+
+import re
+
+from app.pipeline.normalize import normalize_label
+
+_SAFE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+KINDS = ("field", "relation", "entity_type")
+
+
+def canonical_form(raw: str) -> str:
+    """The registry key of a raw label; raises ValueError when nothing usable is left."""
+    label = normalize_label(raw)
+    if not _SAFE.match(label):
+        raise ValueError(f"unusable label {raw!r}")
+    return label
+
+
+def relationship_type(label: str) -> str:
+    """``works_at`` → ``WORKS_AT`` (only ever built from a canonical, validated label)."""
+    if not _SAFE.match(label):
+        raise ValueError(f"not a canonical label: {label!r}")
+    return label.upper()
+
+
+def node_label(entity_type: str) -> str:
+    """``person`` → ``Person``; ``product_line`` → ``ProductLine``."""
+    if not _SAFE.match(entity_type):
+        raise ValueError(f"not a canonical entity type: {entity_type!r}")
+    return "".join(part.capitalize() for part in entity_type.split("_"))

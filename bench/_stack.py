@@ -1,0 +1,128 @@
+"""A throwaway stack for benchmarks: Neo4j, Redis, the API in a thread, workers on demand."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uvicorn
+from pydantic import SecretStr
+
+from app.asgi import create_app
+from app.bootstrap import apply_migrations
+from app.config import Settings
+from app.graph.driver import create_driver
+from app.graph.tokens import Scope, TokenStore
+from app.localstack import Neo4jSpec, RedisSpec, free_port, start_neo4j, start_redis
+from app.logging import configure_logging
+
+REPO = Path(__file__).resolve().parents[1]
+PASSWORD = "bench-password-not-secret"  # noqa: S105 (a throwaway local store)
+
+
+@dataclass
+class BenchStack:
+    settings: Settings
+    api_url: str
+    token: str
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def env(self) -> dict[str, str]:
+        s = self.settings
+        return {
+            **os.environ,
+            "LIBRARIAN_DATA_DIR": str(s.data_dir),
+            "LIBRARIAN_NEO4J_PORT": str(s.neo4j_port),
+            "LIBRARIAN_NEO4J_PASSWORD": PASSWORD,
+            "LIBRARIAN_REDIS_PORT": str(s.redis_port),
+            "LIBRARIAN_LOG_LEVEL": "WARNING",
+        }
+
+    def start_worker(self, threads: int = 2) -> None:
+        self.workers.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "dramatiq",
+                    "app.jobs.worker",
+                    "--processes",
+                    "1",
+                    "--threads",
+                    str(threads),
+                ],
+                env=self.env(),
+                cwd=REPO,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+
+
+class _Server(uvicorn.Server):
+    def install_signal_handlers(self) -> None:
+        pass
+
+
+@contextmanager
+def bench_stack(pagecache_mb: int = 256) -> Iterator[BenchStack]:
+    configure_logging("WARNING", "console")
+    with tempfile.TemporaryDirectory(prefix="librarian-bench-") as tmp:
+        root = Path(tmp)
+        settings = Settings(
+            data_dir=root / "var",
+            neo4j_port=free_port(),
+            neo4j_password=SecretStr(PASSWORD),
+            redis_port=free_port(),
+            log_level="WARNING",
+        )
+        neo = start_neo4j(
+            Neo4jSpec(
+                home=root / "neo4j",
+                host="127.0.0.1",
+                port=settings.neo4j_port,
+                password=PASSWORD,
+                pagecache_mb=pagecache_mb,
+            )
+        )
+        red = start_redis(
+            RedisSpec(home=root / "redis", host="127.0.0.1", port=settings.redis_port)
+        )
+
+        async def prepare() -> str:
+            driver = create_driver(settings)
+            try:
+                await apply_migrations(driver, settings)
+                return (await TokenStore(driver, "neo4j").create("bench", Scope.ADMIN)).secret
+            finally:
+                await driver.close()
+
+        token = asyncio.run(prepare())
+        port = free_port()
+        server = _Server(
+            uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None)
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        stack = BenchStack(settings, f"http://127.0.0.1:{port}", token)
+        try:
+            yield stack
+        finally:
+            for proc in stack.workers:
+                proc.terminate()
+                proc.wait(timeout=30)
+            server.should_exit = True
+            thread.join(timeout=10)
+            red.stop()
+            neo.stop()

@@ -1,0 +1,215 @@
+"""Ingest returns at once; a worker turns the conversation into cited knowledge, live."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from typing import Any
+
+import neo4j
+import websockets
+
+from app.graph.tokens import IssuedToken
+from tests.api.conftest import Gql, codes
+from tests.conftest import wait_until
+
+INGEST = """
+mutation($input: ConversationInput!) {
+  ingestConversation(input: $input) {
+    created
+    conversation { id title messageCount }
+    job { id status stage progress }
+  }
+}"""
+
+CHAT = {
+    "title": "Catching up",
+    "origin": "test",
+    "messages": [
+        {
+            "speaker": "Ana Costa",
+            "text": "Hi Ben! I finally started my new job, I work as a nurse now.",
+            "timestamp": "2024-03-01T10:00:00Z",
+        },
+        {
+            "speaker": "Ben Okafor",
+            "text": "Congrats Ana! My sister Maria is a nurse too, she lives in Lisbon.",
+            "timestamp": "2024-03-01T10:01:00Z",
+        },
+        {
+            "speaker": "Ana Costa",
+            "text": "Nice. I live in Porto and I work at Hospital Santo António.",
+            "timestamp": "2024-03-01T10:02:00Z",
+        },
+        {
+            "speaker": "Ben Okafor",
+            "text": "I'm allergic to peanuts, so no cake for me at your party.",
+            "timestamp": "2024-03-01T10:03:00Z",
+        },
+    ],
+}
+
+
+async def _counts(driver: neo4j.AsyncDriver) -> dict[str, int]:
+    records, _, _ = await driver.execute_query(
+        "CALL { MATCH (n) RETURN count(n) AS nodes } CALL { MATCH ()-[r]->() RETURN count(r) AS rels } "
+        "RETURN nodes, rels"
+    )
+    return dict(records[0])
+
+
+async def test_ingest_returns_pending_job_and_is_idempotent(
+    gql: Gql, admin_token: IssuedToken, graph: neo4j.AsyncDriver
+) -> None:
+    _, body = await gql(INGEST, token=admin_token.secret, variables={"input": CHAT})
+    payload = body["data"]["ingestConversation"]
+    assert payload["created"] is True
+    assert payload["conversation"]["messageCount"] == 4
+    assert payload["job"]["status"] == "PENDING"
+    before = await _counts(graph)
+
+    renamed = {**CHAT, "title": "Same content, other title"}
+    _, body = await gql(INGEST, token=admin_token.secret, variables={"input": renamed})
+    again = body["data"]["ingestConversation"]
+    assert again["created"] is False
+    assert again["conversation"]["id"] == payload["conversation"]["id"]
+    assert again["job"]["id"] == payload["job"]["id"]
+    assert await _counts(graph) == before
+
+    records, _, _ = await graph.execute_query(
+        "MATCH (c:Conversation {id: $id})-[:HAS_MESSAGE]->(m) "
+        "OPTIONAL MATCH (m)-[:NEXT]->(n) RETURN m.seq AS seq, n.seq AS next ORDER BY seq",
+        id=payload["conversation"]["id"],
+    )
+    assert [(r["seq"], r["next"]) for r in records] == [(0, 1), (1, 2), (2, 3), (3, None)]
+
+
+async def test_bad_input_names_the_message(gql: Gql, admin_token: IssuedToken) -> None:
+    broken = {**CHAT, "messages": [CHAT["messages"][0], {**CHAT["messages"][1], "text": "  "}]}
+    _, body = await gql(INGEST, token=admin_token.secret, variables={"input": broken})
+    assert codes(body) == ["BAD_INPUT"]
+    assert "messages[1].text" in body["errors"][0]["message"]
+
+    _, body = await gql(
+        INGEST, token=admin_token.secret, variables={"input": {**CHAT, "messages": []}}
+    )
+    assert codes(body) == ["BAD_INPUT"]
+
+    huge = {**CHAT, "messages": [{"speaker": "A", "text": "x" * 50_001}]}
+    _, body = await gql(INGEST, token=admin_token.secret, variables={"input": huge})
+    assert codes(body) == ["BAD_INPUT"]
+    assert "messages[0].text" in body["errors"][0]["message"]
+
+    _, body = await gql(
+        '{ conversation(id: "conv_missing") { id } job(id: "job_missing") { id } }',
+        token=admin_token.secret,
+    )
+    assert body["data"] == {"conversation": None, "job": None}
+
+
+async def _progress_events(api_url: str, token: str, job_id: str) -> list[dict[str, Any]]:
+    url = api_url.replace("http://", "ws://") + "/graphql"
+    events: list[dict[str, Any]] = []
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+        )
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        query = "subscription($id: ID!) { jobProgress(jobId: $id) { status stage progress errorMessage } }"
+        await ws.send(
+            json.dumps(
+                {
+                    "id": "p",
+                    "type": "subscribe",
+                    "payload": {"query": query, "variables": {"id": job_id}},
+                }
+            )
+        )
+        while True:
+            message = json.loads(await ws.recv())
+            if message["type"] == "complete":
+                return events
+            assert message["type"] == "next", message
+            events.append(message["payload"]["data"]["jobProgress"])
+
+
+async def test_job_progress_reaches_complete_and_knowledge_cites_messages(
+    gql: Gql,
+    admin_token: IssuedToken,
+    graph: neo4j.AsyncDriver,
+    api_url: str,
+    worker: subprocess.Popen[bytes],
+) -> None:
+    _, body = await gql(INGEST, token=admin_token.secret, variables={"input": CHAT})
+    payload = body["data"]["ingestConversation"]
+    conv_id, job_id = payload["conversation"]["id"], payload["job"]["id"]
+
+    events = await _progress_events(api_url, admin_token.secret, job_id)
+    assert events[-1]["status"] == "COMPLETE"
+    assert events[-1]["progress"] == 1.0
+    assert len(events) >= 2, "the stored snapshot first, then live changes"
+    progress = [e["progress"] for e in events]
+    assert progress == sorted(progress), "progress never goes backwards"
+
+    _, body = await gql(
+        "query($id: ID!) { conversation(id: $id) { status jobs { id status stage attempts "
+        "startedAt completedAt extractor } } }",
+        token=admin_token.secret,
+        variables={"id": conv_id},
+    )
+    conversation = body["data"]["conversation"]
+    assert conversation["status"] == "COMPLETE"
+    (job,) = conversation["jobs"]
+    assert job["stage"] == "done"
+    assert job["attempts"] == 1
+    assert job["startedAt"] <= job["completedAt"]
+
+    speakers, _, _ = await graph.execute_query(
+        "MATCH (e:Entity:Person) WHERE e.name IN ['Ana Costa', 'Ben Okafor'] RETURN count(e) AS n"
+    )
+    assert speakers[0]["n"] == 2, "each speaker is one Person entity"
+    facts, _, _ = await graph.execute_query(
+        "MATCH (e:Entity)-[:HAS_FACT]->(f:Fact) OPTIONAL MATCH (f)-[:FROM]->(m:Message) "
+        "RETURN f.field AS field, f.value AS value, collect(m.conversation_id) AS cited"
+    )
+    assert facts, "facts were extracted"
+    assert all(r["cited"] == [conv_id] * len(r["cited"]) and r["cited"] for r in facts)
+    relations, _, _ = await graph.execute_query(
+        "MATCH (:Entity)-[r]->(:Entity) RETURN type(r) AS type, r.evidence AS evidence"
+    )
+    assert relations, "relations were extracted"
+    message_ids, _, _ = await graph.execute_query(
+        "MATCH (m:Message {conversation_id: $id}) RETURN collect(m.id) AS ids", id=conv_id
+    )
+    assert all(set(r["evidence"]) <= set(message_ids[0]["ids"]) for r in relations)
+    embedded, _, _ = await graph.execute_query(
+        "MATCH (m:Message {conversation_id: $id}) WHERE m.embedding IS NOT NULL RETURN count(m) AS n",
+        id=conv_id,
+    )
+    assert embedded[0]["n"] == 4
+
+    before = await _counts(graph)
+    _, body = await gql(INGEST, token=admin_token.secret, variables={"input": CHAT})
+    assert body["data"]["ingestConversation"]["created"] is False
+    await wait_until(_quiet(graph, before), within=3)
+
+
+def _quiet(graph: neo4j.AsyncDriver, before: dict[str, int]):  # type: ignore[no-untyped-def]
+    async def unchanged() -> bool:
+        return await _counts(graph) == before
+
+    return unchanged
+
+
+async def test_retry_of_a_job_that_did_not_fail_is_bad_input(
+    gql: Gql, admin_token: IssuedToken
+) -> None:
+    _, body = await gql(INGEST, token=admin_token.secret, variables={"input": CHAT})
+    job_id = body["data"]["ingestConversation"]["job"]["id"]
+    _, body = await gql(
+        "mutation($id: ID!) { retryJob(id: $id) { status } }",
+        token=admin_token.secret,
+        variables={"id": job_id},
+    )
+    assert codes(body) == ["BAD_INPUT"]
+    assert "only a FAILED job" in body["errors"][0]["message"]
