@@ -15,11 +15,11 @@ from app.config import Settings
 from app.errors import LibrarianError
 from app.graph import conversations as conv_store
 from app.graph.driver import create_driver
-from app.graph.jobs import Job, JobStore
+from app.graph.jobs import Job, JobStatus, JobStore
 from app.ingest.parsers import parse_file
 from app.jobs.broker import create_broker
 from app.jobs.heartbeat import last_heartbeat
-from app.jobs.queue import JobQueue
+from app.jobs.queue import JobQueue, submit
 from app.logging import new_id
 
 _BAR = 30
@@ -82,20 +82,17 @@ async def _ingest_all(settings: Settings, paths: list[Path], wait: bool, out: Te
                     correlation_id=new_id(),
                 )
                 label = f"{path.name}: {conversation.title}"
-                if not ingested.created:
+                if not ingested.created or ingested.job is None:
                     print(f"seen before, unchanged: {label} ({ingested.conversation_id})", file=out)
                     continue
-                assert ingested.job_id is not None
-                try:
-                    await asyncio.to_thread(queue.enqueue, ingested.job_id)
-                    await jobs.mark_enqueued(ingested.job_id)
-                except (redis.RedisError, OSError):
+                job_id = ingested.job.id
+                if not await submit(queue, jobs, job_id, marked=True):
                     print("redis is unreachable: the job is kept and queued later", file=sys.stderr)
                 if wait and worker_alive:
-                    job = await _follow(jobs, ingested.job_id, label, _Progress(out))
-                    failed += job.status.value == "failed"
+                    job = await _follow(jobs, job_id, label, _Progress(out))
+                    failed += job.status is JobStatus.FAILED
                 else:
-                    print(f"queued {label} (job {ingested.job_id})", file=out)
+                    print(f"queued {label} (job {job_id})", file=out)
     finally:
         await client.aclose()
         await driver.close()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
-import redis
 import strawberry
 import structlog
 from pydantic import ValidationError
@@ -23,6 +21,7 @@ from app.graph.jobs import JobStatus as StoredStatus
 from app.graph.jobs import JobStore
 from app.ingest.models import ConversationInput as ConversationModel
 from app.jobs.progress import channel
+from app.jobs.queue import submit
 from app.logging import new_id
 
 log = structlog.get_logger(__name__)
@@ -114,6 +113,16 @@ class Conversation:
     message_count: int
     created_at: datetime
 
+    @classmethod
+    def from_record(cls, c: dict[str, Any]) -> Conversation:
+        return cls(
+            id=strawberry.ID(c["id"]),
+            title=c["title"],
+            origin=c["origin"],
+            message_count=c["message_count"],
+            created_at=c["created_at"].to_native(),
+        )
+
     status: JobStatus | None = strawberry.field(
         resolver=_conversation_status,
         description="The status of the latest job.",
@@ -152,7 +161,22 @@ def _jobs(info: Info[Context, None]) -> JobStore:
 
 def _validate(data: ConversationInput) -> ConversationModel:
     try:
-        return ConversationModel.model_validate(strawberry.asdict(data))
+        # Built by hand: strawberry.asdict deep-copies, ~40 ms for 1,000 messages.
+        return ConversationModel.model_validate(
+            {
+                "title": data.title,
+                "origin": data.origin,
+                "messages": [
+                    {
+                        "speaker": m.speaker,
+                        "text": m.text,
+                        "timestamp": m.timestamp,
+                        "external_id": m.external_id,
+                    }
+                    for m in data.messages
+                ],
+            }
+        )
     except ValidationError as exc:
         first = exc.errors()[0]
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
@@ -165,16 +189,7 @@ async def get_conversation(info: Info[Context, None], conversation_id: str) -> C
         id=conversation_id,
         database_=info.context.database,
     )
-    if not records:
-        return None
-    c = records[0]["c"]
-    return Conversation(
-        id=strawberry.ID(c["id"]),
-        title=c["title"],
-        origin=c["origin"],
-        message_count=c["message_count"],
-        created_at=c["created_at"].to_native(),
-    )
+    return Conversation.from_record(records[0]["c"]) if records else None
 
 
 async def ingest_conversation(info: Info[Context, None], input: ConversationInput) -> IngestPayload:
@@ -191,20 +206,11 @@ async def ingest_conversation(info: Info[Context, None], input: ConversationInpu
         extractor=settings.extractor_kind,
         correlation_id=str(structlog.contextvars.get_contextvars().get("request_id") or new_id()),
     )
-    jobs = _jobs(info)
-    if ingested.created and ingested.job_id is not None:
-        try:
-            await asyncio.to_thread(services.queue.enqueue, ingested.job_id)
-            await jobs.mark_enqueued(ingested.job_id)
-        except (redis.RedisError, OSError) as exc:
-            # Accepted all the same: the job is in Neo4j and the reconciler enqueues it later.
-            log.warning("ingest.enqueue_failed", job_id=ingested.job_id, error=str(exc))
-    conversation = await get_conversation(info, ingested.conversation_id)
-    assert conversation is not None
-    job = await jobs.get(ingested.job_id) if ingested.job_id else None
+    if ingested.created and ingested.job is not None:
+        await submit(services.queue, _jobs(info), ingested.job.id, marked=True)
     return IngestPayload(
-        conversation=conversation,
-        job=Job.from_stored(job) if job else None,
+        conversation=Conversation.from_record(ingested.conversation),
+        job=Job.from_stored(ingested.job) if ingested.job else None,
         created=ingested.created,
     )
 
@@ -219,11 +225,7 @@ async def get_job(info: Info[Context, None], id: strawberry.ID) -> Job | None:
 async def retry_job(info: Info[Context, None], id: strawberry.ID) -> Job:
     jobs = _jobs(info)
     job = await jobs.retry(str(id))
-    try:
-        await asyncio.to_thread(info.context.services.queue.enqueue, job.id)
-        await jobs.mark_enqueued(job.id)
-    except (redis.RedisError, OSError) as exc:
-        log.warning("retry.enqueue_failed", job_id=job.id, error=str(exc))
+    await submit(info.context.services.queue, jobs, job.id, marked=False)
     return Job.from_stored(job)
 
 

@@ -6,12 +6,14 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 import neo4j
 
 from app.errors import BadInput
 from app.graph.cypher import query
+from app.graph.jobs import Job, to_job
 from app.ingest.models import ConversationInput
 from app.pipeline.models import WindowMessage
 
@@ -24,9 +26,13 @@ class IngestLimits:
 
 @dataclass(frozen=True)
 class Ingested:
-    conversation_id: str
-    job_id: str | None
+    conversation: dict[str, Any]
+    job: Job | None
     created: bool
+
+    @property
+    def conversation_id(self) -> str:
+        return str(self.conversation["id"])
 
 
 def content_checksum(conversation: ConversationInput) -> str:
@@ -66,8 +72,14 @@ def check_limits(conversation: ConversationInput, limits: IngestLimits) -> None:
             )
 
 
-def _iso(ts: datetime | None) -> str | None:
-    return ts.isoformat() if ts else None
+def _epoch_ms(ts: datetime | None) -> int | None:
+    """Naive times (transcripts without a zone) are taken as UTC, so every stored timestamp is
+    a zoned DateTime and they all compare and sort together."""
+    if ts is None:
+        return None
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=UTC)
+    return round(ts.timestamp() * 1000)
 
 
 async def find_by_checksum(
@@ -77,14 +89,15 @@ async def find_by_checksum(
         "MATCH (c:Conversation {checksum: $checksum}) "
         "OPTIONAL MATCH (c)-[:HAS_JOB]->(j:Job) "
         "WITH c, j ORDER BY j.created_at DESC "
-        "RETURN c.id AS conversation_id, collect(j.id)[0] AS job_id",
+        "RETURN c {.*} AS conversation, collect(j {.*})[0] AS job",
         checksum=checksum,
         database_=database,
         routing_=neo4j.RoutingControl.READ,
     )
     if not records:
         return None
-    return Ingested(records[0]["conversation_id"], records[0]["job_id"], created=False)
+    job = records[0]["job"]
+    return Ingested(records[0]["conversation"], to_job(job) if job else None, created=False)
 
 
 async def ingest(
@@ -99,29 +112,27 @@ async def ingest(
     """Store the conversation, its messages and a pending job in one transaction.
 
     Content seen before creates nothing and returns the existing conversation and its latest
-    job. Two concurrent ingests of the same content race on the checksum's unique constraint;
-    the loser reads the winner's result.
+    job. The check happens inside the writing transaction; two concurrent ingests of the same
+    content race on the checksum's unique constraint, and the loser reads the winner's result.
+    The job is created as enqueued: the caller enqueues right after the commit and clears the
+    mark if that fails, so the reconciler takes it at once.
     """
     check_limits(conversation, limits)
     checksum = content_checksum(conversation)
-    existing = await find_by_checksum(driver, database, checksum)
-    if existing is not None:
-        return existing
     conv_id = conversation_id(checksum)
-    job_id = f"job_{uuid.uuid4().hex}"
     messages = [
         {
             "id": message_id(conv_id, seq),
             "seq": seq,
             "speaker": m.speaker,
             "text": m.text,
-            "timestamp": _iso(m.timestamp),
+            "epoch_ms": _epoch_ms(m.timestamp),
             "external_id": m.external_id,
         }
         for seq, m in enumerate(conversation.messages)
     ]
     try:
-        await driver.execute_query(
+        records, _, _ = await driver.execute_query(
             query("create_conversation"),
             conversation={
                 "id": conv_id,
@@ -129,16 +140,22 @@ async def ingest(
                 "origin": conversation.origin,
                 "checksum": checksum,
             },
-            job={"id": job_id, "correlation_id": correlation_id, "extractor": extractor},
+            job={
+                "id": f"job_{uuid.uuid4().hex}",
+                "correlation_id": correlation_id,
+                "extractor": extractor,
+            },
             messages=messages,
             database_=database,
         )
     except neo4j.exceptions.ConstraintError:
-        raced = await find_by_checksum(driver, database, checksum)
-        if raced is None:
-            raise
-        return raced
-    return Ingested(conv_id, job_id, created=True)
+        records = []
+    if records:
+        return Ingested(records[0]["conversation"], to_job(records[0]["job"]), created=True)
+    existing = await find_by_checksum(driver, database, checksum)
+    if existing is None:
+        raise RuntimeError(f"conversation {conv_id} neither created nor found")
+    return existing
 
 
 def _to_window_message(record: neo4j.Record) -> WindowMessage:

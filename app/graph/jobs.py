@@ -114,6 +114,12 @@ class JobStore:
         )
         return [to_job(r["j"]) for r in records]
 
+    async def clear_enqueued(self, job_id: str) -> None:
+        """Enqueueing failed: let the reconciler take the job on its next round."""
+        await self._driver.execute_query(
+            "MATCH (j:Job {id: $id}) SET j.enqueued_at = null", id=job_id, database_=self._db
+        )
+
     async def mark_enqueued(self, job_id: str) -> None:
         await self._driver.execute_query(
             "MATCH (j:Job {id: $id}) SET j.enqueued_at = datetime()", id=job_id, database_=self._db

@@ -6,8 +6,16 @@ broker; only the worker process declares the actor (``app.jobs.worker``).
 
 from __future__ import annotations
 
+import asyncio
+
 import dramatiq
+import redis
+import structlog
 from dramatiq.brokers.redis import RedisBroker
+
+from app.graph.jobs import JobStore
+
+log = structlog.get_logger(__name__)
 
 ACTOR_NAME = "process_job"
 QUEUE_NAME = "jobs"
@@ -24,3 +32,22 @@ class JobQueue:
             queue_name=QUEUE_NAME, actor_name=ACTOR_NAME, args=(job_id,), kwargs={}, options={}
         )
         self.broker.enqueue(message, delay=delay_ms)
+
+
+async def submit(queue: JobQueue, jobs: JobStore, job_id: str, *, marked: bool) -> bool:
+    """Enqueue ``job_id`` without blocking the event loop; False when Redis is unreachable.
+
+    ``marked``: the Job already says it was enqueued (set when it was created), so a failure
+    clears that and the reconciler takes the job on its next round; otherwise a success sets it.
+    Either way the job is safe in Neo4j: a failure here delays work, it never loses it.
+    """
+    try:
+        await asyncio.to_thread(queue.enqueue, job_id)
+    except (redis.RedisError, OSError) as exc:
+        log.warning("job.enqueue_failed", job_id=job_id, error=str(exc))
+        if marked:
+            await jobs.clear_enqueued(job_id)
+        return False
+    if not marked:
+        await jobs.mark_enqueued(job_id)
+    return True
