@@ -31,6 +31,7 @@ from app.bootstrap import apply_migrations
 from app.config import Settings
 from app.graph.driver import create_driver
 from app.graph.tokens import IssuedToken, Scope, TokenStore
+from app.jobs.heartbeat import KEY_PREFIX
 from app.localstack import Neo4jSpec, RedisSpec, RunningService, free_port, start_neo4j, start_redis
 from app.logging import configure_logging
 
@@ -203,6 +204,17 @@ class Workers:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+    def alive(self) -> bool:
+        """Whether any worker has published a heartbeat on the test Redis."""
+        client = redis.Redis.from_url(self.services.settings.redis_url)
+        return any(True for _ in client.scan_iter(match=KEY_PREFIX + "*"))
+
+    async def wait_alive(self, within: float = 60.0) -> None:
+        async def alive() -> bool:
+            return self.alive()
+
+        await wait_until(alive, within=within, diagnose=self.logs)
 
     def logs(self, lines: int = 30) -> str:
         """The last lines of every worker's log, minus heartbeats, for failure messages."""
