@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,13 @@ def run_extractor(
 ) -> tuple[Extraction, list[WindowMessage]]:
     """Extract one golden conversation in pipeline-shaped windows, keys made window-unique."""
     messages = [
-        WindowMessage(id=f"m{i}", seq=i, speaker=m["speaker"], text=m["text"])
+        WindowMessage(
+            id=f"m{i}",
+            seq=i,
+            speaker=m["speaker"],
+            text=m["text"],
+            timestamp=datetime.fromisoformat(m["timestamp"]) if m.get("timestamp") else None,
+        )
         for i, m in enumerate(conversation["messages"])
     ]
     combined = Extraction()
