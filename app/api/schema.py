@@ -13,6 +13,7 @@ from app.api import jobs, tokens
 from app.api.context import Context
 from app.api.extensions import ErrorCodes, LibrarianSchema, ScopeGate
 from app.api.health import Health, check_all
+from app.api.scalars import SCALAR_OVERRIDES
 from app.config import Settings
 
 
@@ -86,6 +87,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
             # Factories, not instances: an extension instance holds per-operation state.
             partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),

@@ -40,12 +40,19 @@ def content_checksum(conversation: ConversationInput) -> str:
 
     The same content pasted twice, or exported twice under another title, is the same source.
     """
-    digest = hashlib.sha256()
-    for m in conversation.messages:
-        stamp = m.timestamp.isoformat() if m.timestamp else ""
-        digest.update(json.dumps([m.speaker, m.text, stamp], ensure_ascii=False).encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
+    return checksum_of(_rows(conversation))
+
+
+def _rows(conversation: ConversationInput) -> list[list[Any]]:
+    """[speaker, text, epoch ms or None, external id or None] per message."""
+    return [
+        [m.speaker, m.text, _epoch_ms(m.timestamp), m.external_id] for m in conversation.messages
+    ]
+
+
+def checksum_of(rows: list[list[Any]]) -> str:
+    content = [row[:3] for row in rows]  # external ids do not make content different
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
 def conversation_id(checksum: str) -> str:
@@ -109,7 +116,7 @@ async def ingest(
     extractor: str,
     correlation_id: str,
 ) -> Ingested:
-    """Store the conversation, its messages and a pending job in one transaction.
+    """Store the conversation, its messages (staged) and a pending job in one transaction.
 
     Content seen before creates nothing and returns the existing conversation and its latest
     job. The check happens inside the writing transaction; two concurrent ingests of the same
@@ -118,19 +125,9 @@ async def ingest(
     mark if that fails, so the reconciler takes it at once.
     """
     check_limits(conversation, limits)
-    checksum = content_checksum(conversation)
+    rows = _rows(conversation)
+    checksum = checksum_of(rows)
     conv_id = conversation_id(checksum)
-    messages = [
-        {
-            "id": message_id(conv_id, seq),
-            "seq": seq,
-            "speaker": m.speaker,
-            "text": m.text,
-            "epoch_ms": _epoch_ms(m.timestamp),
-            "external_id": m.external_id,
-        }
-        for seq, m in enumerate(conversation.messages)
-    ]
     try:
         records, _, _ = await driver.execute_query(
             query("create_conversation"),
@@ -145,7 +142,8 @@ async def ingest(
                 "correlation_id": correlation_id,
                 "extractor": extractor,
             },
-            messages=messages,
+            message_count=len(rows),
+            staged=json.dumps(rows, ensure_ascii=False, separators=(",", ":")),
             database_=database,
         )
     except neo4j.exceptions.ConstraintError:
@@ -156,6 +154,33 @@ async def ingest(
     if existing is None:
         raise RuntimeError(f"conversation {conv_id} neither created nor found")
     return existing
+
+
+async def store_staged_messages(driver: neo4j.AsyncDriver, database: str, conv_id: str) -> int:
+    """Create the Message nodes of a staged conversation; 0 when they exist already."""
+    records, _, _ = await driver.execute_query(
+        "MATCH (:Conversation {id: $id})-[:HAS_STAGED]->(s:StagedMessages) RETURN s.messages AS m",
+        id=conv_id,
+        database_=database,
+        routing_=neo4j.RoutingControl.READ,
+    )
+    if not records:
+        return 0
+    messages = [
+        {
+            "id": message_id(conv_id, seq),
+            "seq": seq,
+            "speaker": speaker,
+            "text": text,
+            "epoch_ms": epoch_ms,
+            "external_id": external_id,
+        }
+        for seq, (speaker, text, epoch_ms, external_id) in enumerate(json.loads(records[0]["m"]))
+    ]
+    await driver.execute_query(
+        query("store_messages"), conversation_id=conv_id, messages=messages, database_=database
+    )
+    return len(messages)
 
 
 def _to_window_message(record: neo4j.Record) -> WindowMessage:

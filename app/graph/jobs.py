@@ -29,7 +29,7 @@ class JobStatus(StrEnum):
         return self in (JobStatus.COMPLETE, JobStatus.FAILED)
 
 
-STAGES = ("queued", "embed", "extract", "resolve", "stabilize", "write", "done")
+STAGES = ("queued", "store", "embed", "extract", "resolve", "stabilize", "write", "done")
 
 
 @dataclass(frozen=True)

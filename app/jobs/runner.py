@@ -1,4 +1,4 @@
-"""Runs one job through the pipeline: embed → extract → resolve → stabilize → write.
+"""Runs one job through the pipeline: store → embed → extract → resolve → stabilize → write.
 
 Every stage is idempotent (deterministic ids, MERGE) and leaves a checkpoint on the Job, so a
 retry, or another worker taking over an expired lease, resumes instead of starting over.
@@ -20,7 +20,7 @@ import redis.asyncio
 import structlog
 
 from app.config import Settings
-from app.graph.conversations import messages_of
+from app.graph.conversations import messages_of, store_staged_messages
 from app.graph.jobs import Job, JobStore
 from app.graph.knowledge import KnowledgeStore, fact_id, relation_id
 from app.jobs.progress import publish
@@ -37,7 +37,14 @@ log = structlog.get_logger(__name__)
 EMBED_BATCH = 64
 
 # Progress reached when each stage starts; extraction fills the span up to resolve.
-STAGE_START = {"embed": 0.02, "extract": 0.15, "resolve": 0.8, "stabilize": 0.85, "write": 0.9}
+STAGE_START = {
+    "store": 0.01,
+    "embed": 0.05,
+    "extract": 0.15,
+    "resolve": 0.8,
+    "stabilize": 0.85,
+    "write": 0.9,
+}
 
 
 @dataclass
@@ -68,7 +75,7 @@ class JobRunner:
         with bound(job_id=job.id, correlation_id=job.correlation_id, source_id=job.source_id):
             log.info("job.start", attempt=job.attempts, extractor=self.deps.extractor.name)
             renewer = asyncio.create_task(self._renew_lease(job.id))
-            stage = "embed"
+            stage = "store"
             try:
                 for stage, step in self._stages():
                     job = await self.jobs.set_stage(job.id, stage, STAGE_START[stage])
@@ -87,6 +94,7 @@ class JobRunner:
 
     def _stages(self) -> list[tuple[str, Callable[[Job], Awaitable[None]]]]:
         return [
+            ("store", self._store),
             ("embed", self._embed),
             ("extract", self._extract),
             ("resolve", self._resolve),
@@ -126,6 +134,14 @@ class JobRunner:
         await publish(self.deps.redis, job)
 
     # -- stages ---------------------------------------------------------------------------
+
+    async def _store(self, job: Job) -> None:
+        """Turn the staged document into Message nodes (a no-op once done)."""
+        stored = await store_staged_messages(
+            self.deps.driver, self.deps.settings.neo4j_database, job.source_id
+        )
+        if stored:
+            log.info("job.messages_stored", count=stored)
 
     async def _embed(self, job: Job) -> None:
         settings = self.deps.settings

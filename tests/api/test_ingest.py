@@ -76,13 +76,6 @@ async def test_ingest_returns_pending_job_and_is_idempotent(
     assert again["job"]["id"] == payload["job"]["id"]
     assert await _counts(graph) == before
 
-    records, _, _ = await graph.execute_query(
-        "MATCH (c:Conversation {id: $id})-[:HAS_MESSAGE]->(m) "
-        "OPTIONAL MATCH (m)-[:NEXT]->(n) RETURN m.seq AS seq, n.seq AS next ORDER BY seq",
-        id=payload["conversation"]["id"],
-    )
-    assert [(r["seq"], r["next"]) for r in records] == [(0, 1), (1, 2), (2, 3), (3, None)]
-
 
 async def test_bad_input_names_the_message(gql: Gql, admin_token: IssuedToken) -> None:
     broken = {**CHAT, "messages": [CHAT["messages"][0], {**CHAT["messages"][1], "text": "  "}]}
@@ -182,6 +175,14 @@ async def test_job_progress_reaches_complete_and_knowledge_cites_messages(
         "MATCH (m:Message {conversation_id: $id}) RETURN collect(m.id) AS ids", id=conv_id
     )
     assert all(set(r["evidence"]) <= set(message_ids[0]["ids"]) for r in relations)
+    chain, _, _ = await graph.execute_query(
+        "MATCH (c:Conversation {id: $id})-[:HAS_MESSAGE]->(m) "
+        "OPTIONAL MATCH (m)-[:NEXT]->(n) RETURN m.seq AS seq, n.seq AS next ORDER BY seq",
+        id=conv_id,
+    )
+    assert [(r["seq"], r["next"]) for r in chain] == [(0, 1), (1, 2), (2, 3), (3, None)]
+    staged, _, _ = await graph.execute_query("MATCH (s:StagedMessages) RETURN count(s) AS n")
+    assert staged[0]["n"] == 0, "the staged copy is gone once messages are stored"
     embedded, _, _ = await graph.execute_query(
         "MATCH (m:Message {conversation_id: $id}) WHERE m.embedding IS NOT NULL RETURN count(m) AS n",
         id=conv_id,
