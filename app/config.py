@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     embedder: Literal["local", "hashing"] = Field(
         "local", description="local: the pretrained model; hashing: a fast stub for tests only."
     )
+    embed_threads: int = Field(
+        1,
+        ge=0,
+        description="onnxruntime threads per embedding call (0: one per core). One is fastest "
+        "when the worker runs jobs in parallel threads.",
+    )
     extractor: Literal["auto", "local", "anthropic"] = Field(
         "auto", description="auto: anthropic when ANTHROPIC_API_KEY is set, else local."
     )

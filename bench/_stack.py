@@ -47,25 +47,21 @@ class BenchStack:
             "LIBRARIAN_LOG_LEVEL": "WARNING",
         }
 
-    def start_worker(self, threads: int = 2) -> None:
-        self.workers.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "dramatiq",
-                    "app.jobs.worker",
-                    "--processes",
-                    "1",
-                    "--threads",
-                    str(threads),
-                ],
-                env=self.env(),
-                cwd=REPO,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+    def start_worker(self, threads: int = 2, log_path: Path | None = None) -> None:
+        """One worker process; its JSON log goes to ``log_path`` (at INFO) when given."""
+        argv = [sys.executable, "-m", "dramatiq", "app.jobs.worker", "--processes", "1"]
+        argv += ["--threads", str(threads)]
+        env = {**self.env(), "LIBRARIAN_LOG_LEVEL": "INFO"} if log_path else self.env()
+        if log_path is None:
+            proc = subprocess.Popen(
+                argv, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-        )
+        else:
+            with log_path.open("ab") as out:
+                proc = subprocess.Popen(
+                    argv, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT
+                )
+        self.workers.append(proc)
 
 
 class _Server(uvicorn.Server):

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import os
 import socket
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ class JobRunner:
         self.jobs = JobStore(deps.driver, db)
         self.knowledge = KnowledgeStore(deps.driver, db)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        # Stage outputs of the jobs running in this process; a resumed job reads them from Neo4j.
+        self._checkpoints: dict[tuple[str, str], Any] = {}
 
     async def run(self, job_id: str) -> Job | None:
         """Claim and run the job; None when another worker holds it or it is finished."""
@@ -77,17 +80,24 @@ class JobRunner:
             renewer = asyncio.create_task(self._renew_lease(job.id))
             stage = "store"
             try:
+                timings: dict[str, float] = {}
                 for stage, step in self._stages():
+                    began = time.perf_counter()
                     job = await self.jobs.set_stage(job.id, stage, STAGE_START[stage])
                     await publish(self.deps.redis, job)
                     await step(job)
+                    timings[stage] = round((time.perf_counter() - began) * 1000, 1)
                 job = await self.jobs.complete(job.id)
                 await publish(self.deps.redis, job)
-                log.info("job.complete", llm_calls=job.llm_calls, cost_usd=job.cost_usd)
+                log.info(
+                    "job.complete", stage_ms=timings, llm_calls=job.llm_calls, cost_usd=job.cost_usd
+                )
                 return job
             except Exception as exc:
                 return await self._failed(job, stage, exc)
             finally:
+                for key in [k for k in self._checkpoints if k[0] == job_id]:
+                    del self._checkpoints[key]
                 renewer.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewer
@@ -129,6 +139,16 @@ class JobRunner:
             except Exception as exc:  # keep trying: a missed renewal is not yet a lost lease
                 log.warning("job.lease_renew_failed", error=str(exc))
 
+    async def _save(self, job_id: str, name: str, payload: Any) -> None:
+        """Keep a stage's output on the Job (for a resume) and in memory (for the next stage)."""
+        await self.jobs.save_checkpoint(job_id, name, payload)
+        self._checkpoints[(job_id, name)] = payload
+
+    async def _load(self, job_id: str, name: str) -> Any | None:
+        if (job_id, name) in self._checkpoints:
+            return self._checkpoints[(job_id, name)]
+        return await self.jobs.load_checkpoint(job_id, name)
+
     async def _progress(self, job: Job, stage: str, fraction: float) -> None:
         job = await self.jobs.set_stage(job.id, stage, round(fraction, 4))
         await publish(self.deps.redis, job)
@@ -156,7 +176,7 @@ class JobRunner:
             )
 
     async def _extract(self, job: Job) -> None:
-        if await self.jobs.load_checkpoint(job.id, "extract") is not None:
+        if await self._load(job.id, "extract") is not None:
             return
         settings = self.deps.settings
         messages = await messages_of(self.deps.driver, settings.neo4j_database, job.source_id)
@@ -171,12 +191,12 @@ class JobRunner:
             if result.usage.llm_calls:
                 await self.jobs.add_usage(job.id, _usage_row(result.usage))
             await self._progress(job, "extract", STAGE_START["extract"] + span * (i + 1) / total)
-        await self.jobs.save_checkpoint(job.id, "extract", combined.model_dump())
+        await self._save(job.id, "extract", combined.model_dump())
 
     async def _resolve(self, job: Job) -> None:
-        if await self.jobs.load_checkpoint(job.id, "resolve") is not None:
+        if await self._load(job.id, "resolve") is not None:
             return
-        extraction = Extraction.model_validate(await self.jobs.load_checkpoint(job.id, "extract"))
+        extraction = Extraction.model_validate(await self._load(job.id, "extract"))
         types = await self._canonical("entity_type", {e.type for e in extraction.entities})
         for mention in extraction.entities:
             mention.type = types.get(mention.type, "")
@@ -187,7 +207,7 @@ class JobRunner:
         )
         for i, group in enumerate(groups):
             group.id = existing.get(i) or entity_id(group.type, group.normalized_name)
-        await self.jobs.save_checkpoint(
+        await self._save(
             job.id,
             "resolve",
             {
@@ -208,15 +228,15 @@ class JobRunner:
 
     async def _stabilize(self, job: Job) -> None:
         """Map raw field and relation labels to canonical ones (kept in the write checkpoint)."""
-        extraction = Extraction.model_validate(await self.jobs.load_checkpoint(job.id, "extract"))
+        extraction = Extraction.model_validate(await self._load(job.id, "extract"))
         fields = await self._canonical("field", {f.field for f in extraction.facts})
         relations = await self._canonical("relation", {r.label for r in extraction.relations})
-        await self.jobs.save_checkpoint(job.id, "labels", {"field": fields, "relation": relations})
+        await self._save(job.id, "labels", {"field": fields, "relation": relations})
 
     async def _write(self, job: Job) -> None:
-        extraction = Extraction.model_validate(await self.jobs.load_checkpoint(job.id, "extract"))
-        resolved: dict[str, Any] = await self.jobs.load_checkpoint(job.id, "resolve") or {}
-        labels: dict[str, dict[str, str]] = await self.jobs.load_checkpoint(job.id, "labels") or {}
+        extraction = Extraction.model_validate(await self._load(job.id, "extract"))
+        resolved: dict[str, Any] = await self._load(job.id, "resolve") or {}
+        labels: dict[str, dict[str, str]] = await self._load(job.id, "labels") or {}
         keys: dict[str, str] = resolved.get("keys", {})
         entities = [{**e, "label": node_label(e["type"])} for e in resolved.get("entities", [])]
         facts, field_usage = _fact_rows(extraction, keys, labels.get("field", {}))

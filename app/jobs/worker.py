@@ -56,7 +56,7 @@ class WorkerResources(dramatiq.Middleware):
         s = self.settings
         self._driver = create_driver(s)
         self._redis = redis.asyncio.Redis.from_url(s.redis_url, socket_timeout=10)
-        embedder = create_embedder(s.embedder, s.embedding_dim)
+        embedder = create_embedder(s.embedder, s.embedding_dim, threads=s.embed_threads or None)
         extractor = create_extractor(s)
         self.runner = JobRunner(
             PipelineDeps(

@@ -187,7 +187,9 @@ class HashingEmbedder:
         return vector
 
 
-def create_embedder(kind: str = "local", dim: int = MINILM_DIM) -> Embedder:
+def create_embedder(
+    kind: str = "local", dim: int = MINILM_DIM, threads: int | None = None
+) -> Embedder:
     """The embedder for ``kind`` ("local": the real model; "hashing": tests only) at ``dim``.
 
     Build one per process and share it: each local embedder loads its own copy of the model.
@@ -198,7 +200,7 @@ def create_embedder(kind: str = "local", dim: int = MINILM_DIM) -> Embedder:
                 f"the local embedding model (all-MiniLM-L6-v2) gives {MINILM_DIM}-dimensional "
                 f"vectors, but {dim} were asked for: set LIBRARIAN_EMBEDDING_DIM={MINILM_DIM}"
             )
-        return MiniLMEmbedder()
+        return MiniLMEmbedder(threads=threads)
     if kind == "hashing":
         return HashingEmbedder(dim)
     raise ValueError(f"unknown embedder kind {kind!r}: expected 'local' or 'hashing'")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 from typing import Any
@@ -30,6 +31,7 @@ CHAT = {
             "speaker": "Ana Costa",
             "text": "Hi Ben! I finally started my new job, I work as a nurse now.",
             "timestamp": "2024-03-01T10:00:00Z",
+            "externalId": "chat-1",
         },
         {
             "speaker": "Ben Okafor",
@@ -119,7 +121,8 @@ async def _progress_events(api_url: str, token: str, job_id: str) -> list[dict[s
             )
         )
         while True:
-            message = json.loads(await ws.recv())
+            async with asyncio.timeout(120):  # a job that never ends fails here, not by hanging
+                message = json.loads(await ws.recv())
             if message["type"] == "complete":
                 return events
             assert message["type"] == "next", message
@@ -177,10 +180,18 @@ async def test_job_progress_reaches_complete_and_knowledge_cites_messages(
     assert all(set(r["evidence"]) <= set(message_ids[0]["ids"]) for r in relations)
     chain, _, _ = await graph.execute_query(
         "MATCH (c:Conversation {id: $id})-[:HAS_MESSAGE]->(m) "
-        "OPTIONAL MATCH (m)-[:NEXT]->(n) RETURN m.seq AS seq, n.seq AS next ORDER BY seq",
+        "OPTIONAL MATCH (m)-[:NEXT]->(n) RETURN m.seq AS seq, n.seq AS next, m.speaker AS speaker, "
+        "m.text AS text, m.timestamp AS ts, m.external_id AS external_id ORDER BY seq",
         id=conv_id,
     )
     assert [(r["seq"], r["next"]) for r in chain] == [(0, 1), (1, 2), (2, 3), (3, None)]
+    first = chain[0]
+    assert (first["speaker"], first["text"], first["external_id"]) == (
+        "Ana Costa",
+        CHAT["messages"][0]["text"],
+        "chat-1",
+    )
+    assert first["ts"].to_native().isoformat() == "2024-03-01T10:00:00+00:00"
     staged, _, _ = await graph.execute_query("MATCH (s:StagedMessages) RETURN count(s) AS n")
     assert staged[0]["n"] == 0, "the staged copy is gone once messages are stored"
     embedded, _, _ = await graph.execute_query(
