@@ -43,7 +43,7 @@ def neo4j_spec(settings: Settings) -> Neo4jSpec:
         password=settings.neo4j_password_value(),
         heap_mb=settings.neo4j_heap_mb,
         pagecache_mb=settings.neo4j_pagecache_mb,
-        cache_dir=settings.data_dir / "cache" / "neo4j",
+        # The built runtime is per checkout, not per data dir: every store shares one build.
     )
 
 
