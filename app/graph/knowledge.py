@@ -18,16 +18,6 @@ def label_id(kind: str, label: str) -> str:
     return "lbl_" + hashlib.sha256(f"{kind}:{label}".encode()).hexdigest()[:24]
 
 
-def fact_id(entity_id: str, field: str, normalized_value: str) -> str:
-    key = f"{entity_id}|{field}|{normalized_value}"
-    return "fact_" + hashlib.sha256(key.encode()).hexdigest()[:24]
-
-
-def relation_id(source_id: str, rel_type: str, target_id: str) -> str:
-    key = f"{source_id}|{rel_type}|{target_id}"
-    return "rel_" + hashlib.sha256(key.encode()).hexdigest()[:24]
-
-
 def _batches(items: Sequence[Any], size: int = WRITE_BATCH) -> list[Sequence[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 

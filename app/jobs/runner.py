@@ -23,16 +23,16 @@ import structlog
 from app.config import Settings
 from app.graph.conversations import messages_of, store_staged_messages
 from app.graph.jobs import Job, JobStore
-from app.graph.knowledge import KnowledgeStore, fact_id, relation_id
+from app.graph.knowledge import KnowledgeStore
 from app.jobs.progress import publish
 from app.jobs.queue import JobQueue
 from app.logging import bound
 from app.pipeline.embed import Embedder
-from app.pipeline.extract.base import Extractor, Usage, windows
+from app.pipeline.extract.base import Extractor, windows
 from app.pipeline.models import Extraction
-from app.pipeline.normalize import normalize_name
 from app.pipeline.resolve import entity_id, group_mentions
-from app.pipeline.stabilize import canonical_form, node_label, relationship_type
+from app.pipeline.rows import fact_rows, merge_window, relation_rows, usage_row
+from app.pipeline.stabilize import canonical_form, node_label
 
 log = structlog.get_logger(__name__)
 EMBED_BATCH = 64
@@ -187,9 +187,9 @@ class JobRunner:
             windows(messages, settings.extract_window, settings.extract_context)
         ):
             result = await asyncio.to_thread(self.deps.extractor.extract, window, context=context)
-            _merge_window(combined, result.extraction, f"w{i}", {m.id for m in window})
+            merge_window(combined, result.extraction, f"w{i}", {m.id for m in window})
             if result.usage.llm_calls:
-                await self.jobs.add_usage(job.id, _usage_row(result.usage))
+                await self.jobs.add_usage(job.id, usage_row(result.usage))
             await self._progress(job, "extract", STAGE_START["extract"] + span * (i + 1) / total)
         await self._save(job.id, "extract", combined.model_dump())
 
@@ -239,8 +239,8 @@ class JobRunner:
         labels: dict[str, dict[str, str]] = await self._load(job.id, "labels") or {}
         keys: dict[str, str] = resolved.get("keys", {})
         entities = [{**e, "label": node_label(e["type"])} for e in resolved.get("entities", [])]
-        facts, field_usage = _fact_rows(extraction, keys, labels.get("field", {}))
-        relations, relation_usage = _relation_rows(extraction, keys, labels.get("relation", {}))
+        facts, field_usage = fact_rows(extraction, keys, labels.get("field", {}))
+        relations, relation_usage = relation_rows(extraction, keys, labels.get("relation", {}))
         await self.knowledge.write(
             source_id=job.source_id,
             job_id=job.id,
@@ -270,102 +270,3 @@ class JobRunner:
                 log.warning("label.unusable", kind=kind, raw=raw)
         mapping = await self.knowledge.canonical_labels(kind, set(forms.values()))
         return {raw: mapping[form] for raw, form in forms.items()}
-
-
-def _usage_row(usage: Usage) -> dict[str, float]:
-    return {
-        "llm_calls": usage.llm_calls,
-        "input_tokens": usage.input_tokens,
-        "output_tokens": usage.output_tokens,
-        "cost_usd": usage.cost_usd,
-    }
-
-
-def _merge_window(combined: Extraction, part: Extraction, prefix: str, allowed: set[str]) -> None:
-    """Add one window's mentions with window-unique keys, citing only that window's messages."""
-
-    def cited(ids: list[str]) -> list[str]:
-        return [i for i in ids if i in allowed]
-
-    for e in part.entities:
-        if ids := cited(e.message_ids):
-            combined.entities.append(
-                e.model_copy(update={"key": f"{prefix}:{e.key}", "message_ids": ids})
-            )
-    for f in part.facts:
-        if ids := cited(f.message_ids):
-            combined.facts.append(
-                f.model_copy(update={"entity": f"{prefix}:{f.entity}", "message_ids": ids})
-            )
-    for r in part.relations:
-        if ids := cited(r.message_ids):
-            combined.relations.append(
-                r.model_copy(
-                    update={
-                        "source": f"{prefix}:{r.source}",
-                        "target": f"{prefix}:{r.target}",
-                        "message_ids": ids,
-                    }
-                )
-            )
-
-
-def _fact_rows(
-    extraction: Extraction, keys: dict[str, str], fields: dict[str, str]
-) -> tuple[list[dict[str, Any]], Counter[str]]:
-    rows: dict[str, dict[str, Any]] = {}
-    usage: Counter[str] = Counter()
-    for fact in extraction.facts:
-        entity = keys.get(fact.entity)
-        field = fields.get(fact.field)
-        value = fact.value.strip()
-        if entity is None or field is None or not value:
-            continue
-        fid = fact_id(entity, field, normalize_name(value) or value.casefold())
-        row = rows.get(fid)
-        if row is None:
-            rows[fid] = {
-                "id": fid,
-                "entity_id": entity,
-                "field": field,
-                "raw_field": fact.field,
-                "value": value,
-                "confidence": fact.confidence,
-                "message_ids": list(fact.message_ids),
-            }
-            usage[field] += 1
-        else:
-            row["confidence"] = max(row["confidence"], fact.confidence)
-            row["message_ids"] = sorted(set(row["message_ids"]) | set(fact.message_ids))
-    return list(rows.values()), usage
-
-
-def _relation_rows(
-    extraction: Extraction, keys: dict[str, str], labels: dict[str, str]
-) -> tuple[list[dict[str, Any]], Counter[str]]:
-    rows: dict[str, dict[str, Any]] = {}
-    usage: Counter[str] = Counter()
-    for rel in extraction.relations:
-        source, target = keys.get(rel.source), keys.get(rel.target)
-        label = labels.get(rel.label)
-        if source is None or target is None or label is None or source == target:
-            continue
-        rel_type = relationship_type(label)
-        rid = relation_id(source, rel_type, target)
-        row = rows.get(rid)
-        if row is None:
-            rows[rid] = {
-                "id": rid,
-                "source_id": source,
-                "target_id": target,
-                "type": rel_type,
-                "label": label,
-                "raw_label": rel.label,
-                "confidence": rel.confidence,
-                "message_ids": list(rel.message_ids),
-            }
-            usage[label] += 1
-        else:
-            row["confidence"] = max(row["confidence"], rel.confidence)
-            row["message_ids"] = sorted(set(row["message_ids"]) | set(rel.message_ids))
-    return list(rows.values()), usage
