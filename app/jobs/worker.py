@@ -42,9 +42,11 @@ class WorkerResources(dramatiq.Middleware):
         self._redis: redis.asyncio.Redis | None = None
         self._reconciler: asyncio.Task[None] | None = None
 
-    def after_worker_boot(self, broker: Any, worker: Any) -> None:
+    def before_worker_boot(self, broker: Any, worker: Any) -> None:
+        # Before, not after: consumers start taking messages as soon as the worker boots, and a
+        # message that finds no runner would be lost until the reconciler's grace period ends.
         loop_thread = get_event_loop_thread()
-        assert loop_thread is not None, "the AsyncIO middleware must come first"
+        assert loop_thread is not None, "the AsyncIO middleware must be added first"
         asyncio.run_coroutine_threadsafe(self._start(), loop_thread.loop).result(timeout=120)
 
     def before_worker_shutdown(self, broker: Any, worker: Any) -> None:

@@ -12,7 +12,7 @@ import websockets
 
 from app.graph.tokens import IssuedToken
 from tests.api.conftest import Gql, codes
-from tests.conftest import wait_until
+from tests.conftest import Workers, wait_until
 
 INGEST = """
 mutation($input: ConversationInput!) {
@@ -225,3 +225,46 @@ async def test_retry_of_a_job_that_did_not_fail_is_bad_input(
     )
     assert codes(body) == ["BAD_INPUT"]
     assert "only a FAILED job" in body["errors"][0]["message"]
+
+
+async def test_one_person_across_conversations_is_one_entity(
+    gql: Gql, admin_token: IssuedToken, graph: neo4j.AsyncDriver, workers: Workers
+) -> None:
+    workers.start()
+    first = {
+        "title": "Monday",
+        "messages": [
+            {"speaker": "Ben Okafor", "text": "Emma Wilson told me she moved to Lyon."},
+            {"speaker": "Carla Mendes", "text": "Emma is a nurse there now, right?"},
+        ],
+    }
+    second = {
+        "title": "Friday",
+        "messages": [
+            {"speaker": "Emma Wilson", "text": "Hi all, I work at Hospital Edouard Herriot now."},
+            {"speaker": "Ben Okafor", "text": "Great news, Emma!"},
+        ],
+    }
+    job_ids = []
+    for conversation in (first, second):
+        _, body = await gql(INGEST, token=admin_token.secret, variables={"input": conversation})
+        job_ids.append(body["data"]["ingestConversation"]["job"]["id"])
+
+    async def all_complete() -> bool:
+        for job_id in job_ids:
+            _, body = await gql(
+                "query($id: ID!) { job(id: $id) { status } }",
+                token=admin_token.secret,
+                variables={"id": job_id},
+            )
+            if body["data"]["job"]["status"] != "COMPLETE":
+                return False
+        return True
+
+    await wait_until(all_complete, within=120, diagnose=workers.logs)
+    records, _, _ = await graph.execute_query(
+        "MATCH (e:Entity:Person) WHERE e.normalized_name IN ['emma wilson', 'ben okafor'] "
+        "OPTIONAL MATCH (e)-[:MENTIONED_IN]->(m:Message) "
+        "RETURN e.normalized_name AS name, count(DISTINCT m.conversation_id) AS conversations"
+    )
+    assert {r["name"]: r["conversations"] for r in records} == {"emma wilson": 2, "ben okafor": 2}
