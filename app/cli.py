@@ -62,7 +62,7 @@ def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    from app.ingest_cli import ingest_paths
+    from app.ingest.cli import ingest_paths
 
     return ingest_paths(settings, [Path(p) for p in args.paths], wait=not args.no_wait)
 
