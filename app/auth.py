@@ -110,7 +110,8 @@ def _headers(scope: Scope) -> Mapping[str, str]:
 
 def _is_graphiql_page(scope: Scope, headers: Mapping[str, str]) -> bool:
     return (
-        scope["method"] == "GET"
+        scope["path"] == "/graphql"
+        and scope["method"] == "GET"
         and "text/html" in headers.get("accept", "")
         and b"query=" not in scope.get("query_string", b"")
     )

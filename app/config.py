@@ -55,6 +55,7 @@ class Settings(BaseSettings):
 
     max_messages_per_conversation: int = Field(20_000, ge=1)
     max_message_chars: int = Field(50_000, ge=1)
+    max_conversation_chars: int = Field(5_000_000, ge=1)
     extract_window: int = Field(30, ge=1, description="Messages per extraction call.")
     extract_context: int = Field(3, ge=0, description="Earlier messages shown as context.")
     job_lease_seconds: float = Field(60.0, gt=0)

@@ -96,7 +96,14 @@ class ErrorCodes(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
+        self._rewrite_result(self.execution_context.result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Subscriptions send each result before ``on_operation`` ends: rewrite them here."""
+        self._rewrite_result(result)
+        yield
+
+    def _rewrite_result(self, result: object) -> None:
         if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
             result.errors = [self._rewrite(e) for e in result.errors]
 

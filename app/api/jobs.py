@@ -218,9 +218,7 @@ async def ingest_conversation(info: Info[Context, None], input: ConversationInpu
         services.driver,
         settings.neo4j_database,
         model,
-        limits=conv_store.IngestLimits(
-            settings.max_messages_per_conversation, settings.max_message_chars
-        ),
+        limits=conv_store.IngestLimits.from_settings(settings),
         extractor=settings.extractor_kind,
         correlation_id=str(structlog.contextvars.get_contextvars().get("request_id") or new_id()),
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 import neo4j
 
+from app.config import Settings
 from app.errors import BadInput
 from app.graph.cypher import query
 from app.graph.jobs import Job, to_job
@@ -22,6 +23,15 @@ from app.pipeline.models import WindowMessage
 class IngestLimits:
     max_messages: int
     max_message_chars: int
+    max_total_chars: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> IngestLimits:
+        return cls(
+            settings.max_messages_per_conversation,
+            settings.max_message_chars,
+            settings.max_conversation_chars,
+        )
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,12 @@ def check_limits(conversation: ConversationInput, limits: IngestLimits) -> None:
         raise BadInput(
             f"a conversation may have at most {limits.max_messages} messages; "
             f"this one has {len(conversation.messages)}"
+        )
+    total = sum(len(m.text) for m in conversation.messages)
+    if total > limits.max_total_chars:
+        raise BadInput(
+            f"a conversation may hold at most {limits.max_total_chars} characters of text; "
+            f"this one has {total}"
         )
     for i, m in enumerate(conversation.messages):
         if len(m.text) > limits.max_message_chars:

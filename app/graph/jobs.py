@@ -50,6 +50,7 @@ class Job:
     input_tokens: int
     output_tokens: int
     cost_usd: float
+    claim: str | None = None
 
     def snapshot(self) -> dict[str, Any]:
         """What progress events carry."""
@@ -84,10 +85,24 @@ def to_job(node: dict[str, Any]) -> Job:
         input_tokens=int(node.get("input_tokens") or 0),
         output_tokens=int(node.get("output_tokens") or 0),
         cost_usd=float(node.get("cost_usd") or 0.0),
+        claim=node.get("claim"),
     )
 
 
-_RETURN = " RETURN j {.*} AS j"
+# Only what ``to_job`` reads: checkpoints can be megabytes and must not ride on every read.
+_FIELDS = (
+    "id", "source_id", "status", "stage", "progress", "attempts", "error_message", "created_at",
+    "started_at", "completed_at", "correlation_id", "extractor", "llm_calls", "input_tokens",
+    "output_tokens", "cost_usd", "claim",
+)  # fmt: skip
+_RETURN = " RETURN j {" + ", ".join("." + f for f in _FIELDS) + "} AS j"
+# Writes made while running a job hold its claim: a worker whose lease was taken over by
+# another one matches nothing and stops (LeaseLost), instead of writing over the new run.
+_CLAIMED = "MATCH (j:Job {id: $id}) WHERE j.claim = $claim "
+
+
+class LeaseLost(RuntimeError):
+    """This worker's claim on the job is gone: another worker took it over."""
 
 
 class JobStore:
@@ -99,6 +114,12 @@ class JobStore:
         records, _, _ = await self._driver.execute_query(cypher, database_=self._db, **params)
         return to_job(records[0]["j"]) if records else None
 
+    async def _claimed(self, cypher: str, job: Job, **params: Any) -> Job:
+        updated = await self._one(_CLAIMED + cypher + _RETURN, id=job.id, claim=job.claim, **params)
+        if updated is None:
+            raise LeaseLost(f"job {job.id} was taken over by another worker")
+        return updated
+
     async def get(self, job_id: str) -> Job:
         job = await self._one("MATCH (j:Job {id: $id})" + _RETURN, id=job_id)
         if job is None:
@@ -107,7 +128,7 @@ class JobStore:
 
     async def for_source(self, source_id: str) -> list[Job]:
         records, _, _ = await self._driver.execute_query(
-            "MATCH (j:Job {source_id: $id}) RETURN j {.*} AS j ORDER BY j.created_at DESC",
+            "MATCH (j:Job {source_id: $id})" + _RETURN + " ORDER BY j.created_at DESC",
             id=source_id,
             database_=self._db,
             routing_=neo4j.RoutingControl.READ,
@@ -125,67 +146,54 @@ class JobStore:
             "MATCH (j:Job {id: $id}) SET j.enqueued_at = datetime()", id=job_id, database_=self._db
         )
 
-    async def claim(self, job_id: str, worker: str, lease_seconds: float) -> Job | None:
+    async def claim(self, job_id: str, lease_seconds: float) -> Job | None:
         """Take the job if it is pending or its lease expired; None if someone else holds it.
 
         Setting ``_lock`` first takes the node's write lock, so the status read after it is the
-        latest committed one and two workers cannot both claim.
+        latest committed one and two workers cannot both claim. Each claim gets a fresh token.
         """
         return await self._one(
             "MATCH (j:Job {id: $id}) SET j._lock = true "
             "WITH j WHERE j.status = 'pending' "
             "   OR (j.status = 'running' AND j.lease_until < datetime()) "
             "SET j.status = 'running', j.attempts = coalesce(j.attempts, 0) + 1, "
-            "    j.worker = $worker, j.started_at = coalesce(j.started_at, datetime()), "
+            "    j.claim = randomUUID(), j.started_at = coalesce(j.started_at, datetime()), "
             "    j.lease_until = datetime() + duration({milliseconds: $lease_ms}) "
             "REMOVE j._lock" + _RETURN,
             id=job_id,
-            worker=worker,
             lease_ms=int(lease_seconds * 1000),
         )
 
-    async def renew_lease(self, job_id: str, worker: str, lease_seconds: float) -> bool:
-        records, _, _ = await self._driver.execute_query(
-            "MATCH (j:Job {id: $id, status: 'running', worker: $worker}) "
-            "SET j.lease_until = datetime() + duration({milliseconds: $lease_ms}) "
-            "RETURN j.id AS id",
-            id=job_id,
-            worker=worker,
+    async def renew_lease(self, job: Job, lease_seconds: float) -> None:
+        await self._claimed(
+            "AND j.status = 'running' "
+            "SET j.lease_until = datetime() + duration({milliseconds: $lease_ms})",
+            job,
             lease_ms=int(lease_seconds * 1000),
-            database_=self._db,
         )
-        return bool(records)
 
-    async def set_stage(self, job_id: str, stage: str, progress: float) -> Job:
-        job = await self._one(
-            "MATCH (j:Job {id: $id}) SET j.stage = $stage, j.progress = $progress" + _RETURN,
-            id=job_id,
-            stage=stage,
-            progress=progress,
+    async def set_stage(self, job: Job, stage: str, progress: float) -> Job:
+        return await self._claimed(
+            "SET j.stage = $stage, j.progress = $progress", job, stage=stage, progress=progress
         )
-        assert job is not None
-        return job
 
-    async def add_usage(self, job_id: str, usage: dict[str, float]) -> None:
-        await self._driver.execute_query(
-            "MATCH (j:Job {id: $id}) "
+    async def add_usage(self, job: Job, usage: dict[str, float]) -> None:
+        await self._claimed(
             "SET j.llm_calls = coalesce(j.llm_calls, 0) + $u.llm_calls, "
             "    j.input_tokens = coalesce(j.input_tokens, 0) + $u.input_tokens, "
             "    j.output_tokens = coalesce(j.output_tokens, 0) + $u.output_tokens, "
             "    j.cost_usd = coalesce(j.cost_usd, 0.0) + $u.cost_usd",
-            id=job_id,
+            job,
             u=usage,
-            database_=self._db,
         )
 
-    async def save_checkpoint(self, job_id: str, name: str, payload: Any) -> None:
+    async def save_checkpoint(self, job: Job, name: str, payload: Any) -> None:
         """Keep a stage's output on the job so a retry resumes after that stage."""
-        await self._driver.execute_query(
-            "MATCH (j:Job {id: $id}) SET j[$key] = $value",
-            id=job_id,
+        await self._claimed(
+            "SET j[$key] = $value",
+            job,
             key=f"checkpoint_{name}",
             value=json.dumps(payload, separators=(",", ":")),
-            database_=self._db,
         )
 
     async def load_checkpoint(self, job_id: str, name: str) -> Any | None:
@@ -198,31 +206,26 @@ class JobStore:
         raw = records[0]["value"] if records else None
         return json.loads(raw) if raw else None
 
-    async def complete(self, job_id: str) -> Job:
-        job = await self._one(
-            "MATCH (j:Job {id: $id}) "
+    async def complete(self, job: Job) -> Job:
+        return await self._claimed(
             "SET j.status = 'complete', j.stage = 'done', j.progress = 1.0, "
             "    j.completed_at = datetime(), j.error_message = null "
-            "REMOVE j.lease_until, j.checkpoint_extract, j.checkpoint_resolve, j.checkpoint_labels"
-            + _RETURN,
-            id=job_id,
+            "REMOVE j.lease_until, j.claim, j.checkpoint_extract, j.checkpoint_resolve, "
+            "       j.checkpoint_labels",
+            job,
         )
-        assert job is not None
-        return job
 
-    async def record_failure(self, job_id: str, error: str, *, final: bool) -> Job:
+    async def record_failure(self, job: Job, error: str, *, final: bool) -> Job:
         """Record the error; a final failure ends the job, otherwise it waits for its retry."""
-        job = await self._one(
-            "MATCH (j:Job {id: $id}) "
+        return await self._claimed(
             "SET j.error_message = $error, j.status = $status, j.lease_until = null, "
-            "    j.completed_at = CASE WHEN $final THEN datetime() ELSE null END" + _RETURN,
-            id=job_id,
+            "    j.claim = null, "
+            "    j.completed_at = CASE WHEN $final THEN datetime() ELSE null END",
+            job,
             error=error[:2000],
             status="failed" if final else "pending",
             final=final,
         )
-        assert job is not None
-        return job
 
     async def retry(self, job_id: str) -> Job:
         """Put a FAILED job back in the queue with a fresh attempt budget."""
@@ -243,13 +246,14 @@ class JobStore:
 
     async def needing_enqueue(self, pending_grace_seconds: float, limit: int = 100) -> list[str]:
         """Jobs to (re-)enqueue: never enqueued, enqueued long ago and never started, or
-        running with an expired lease (their worker died)."""
+        running with an expired lease (their worker died) and not enqueued since."""
         records, _, _ = await self._driver.execute_query(
             "MATCH (j:Job) WHERE j.status = 'pending' AND (j.enqueued_at IS NULL "
             "   OR j.enqueued_at < datetime() - duration({milliseconds: $grace_ms})) "
             "RETURN j.id AS id LIMIT $limit "
             "UNION "
             "MATCH (j:Job) WHERE j.status = 'running' AND j.lease_until < datetime() "
+            "  AND (j.enqueued_at IS NULL OR j.enqueued_at < j.lease_until) "
             "RETURN j.id AS id LIMIT $limit",
             grace_ms=int(pending_grace_seconds * 1000),
             limit=limit,

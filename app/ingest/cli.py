@@ -75,9 +75,7 @@ async def _ingest_all(settings: Settings, paths: list[Path], wait: bool, out: Te
                     driver,
                     settings.neo4j_database,
                     conversation,
-                    limits=conv_store.IngestLimits(
-                        settings.max_messages_per_conversation, settings.max_message_chars
-                    ),
+                    limits=conv_store.IngestLimits.from_settings(settings),
                     extractor=settings.extractor_kind,
                     correlation_id=new_id(),
                 )

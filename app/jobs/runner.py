@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import socket
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -21,8 +19,9 @@ import redis.asyncio
 import structlog
 
 from app.config import Settings
+from app.errors import LibrarianError
 from app.graph.conversations import messages_of, store_staged_messages
-from app.graph.jobs import Job, JobStore
+from app.graph.jobs import Job, JobStore, LeaseLost
 from app.graph.knowledge import KnowledgeStore
 from app.jobs.progress import publish
 from app.jobs.queue import JobQueue
@@ -64,35 +63,52 @@ class JobRunner:
         db = deps.settings.neo4j_database
         self.jobs = JobStore(deps.driver, db)
         self.knowledge = KnowledgeStore(deps.driver, db)
-        self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
         # Stage outputs of the jobs running in this process; a resumed job reads them from Neo4j.
         self._checkpoints: dict[tuple[str, str], Any] = {}
 
     async def run(self, job_id: str) -> Job | None:
         """Claim and run the job; None when another worker holds it or it is finished."""
         settings = self.deps.settings
-        job = await self.jobs.claim(job_id, self.worker_id, settings.job_lease_seconds)
+        job = await self.jobs.claim(job_id, settings.job_lease_seconds)
         if job is None:
             log.info("job.not_claimed", job_id=job_id, reason="finished or held elsewhere")
             return None
         with bound(job_id=job.id, correlation_id=job.correlation_id, source_id=job.source_id):
+            if job.attempts > settings.job_max_attempts:
+                # Its earlier runs died without recording anything (killed, OOM, time limit).
+                return await self._failed(
+                    job, job.stage, RuntimeError("the worker running it stopped"), always_final=True
+                )
             log.info("job.start", attempt=job.attempts, extractor=self.deps.extractor.name)
-            renewer = asyncio.create_task(self._renew_lease(job.id))
-            stage = "store"
+            lost = asyncio.Event()
+            work = asyncio.current_task()
+            renewer = asyncio.create_task(self._renew_lease(job, lost, work))
+            stage = job.stage
             try:
                 timings: dict[str, float] = {}
                 for stage, step in self._stages():
                     began = time.perf_counter()
-                    job = await self.jobs.set_stage(job.id, stage, STAGE_START[stage])
+                    job = await self.jobs.set_stage(job, stage, STAGE_START[stage])
                     await publish(self.deps.redis, job)
                     await step(job)
                     timings[stage] = round((time.perf_counter() - began) * 1000, 1)
-                job = await self.jobs.complete(job.id)
+                job = await self.jobs.complete(job)
                 await publish(self.deps.redis, job)
                 log.info(
                     "job.complete", stage_ms=timings, llm_calls=job.llm_calls, cost_usd=job.cost_usd
                 )
                 return job
+            except LeaseLost:
+                log.warning("job.lease_lost", stage=stage)
+                return None
+            except asyncio.CancelledError:
+                if lost.is_set():  # another worker owns the job now: leave it alone
+                    log.warning("job.lease_lost", stage=stage)
+                    return None
+                # Dramatiq's time limit or a shutdown: record it, then let the cancel through.
+                with contextlib.suppress(Exception):
+                    await self._failed(job, stage, TimeoutError("the run was cancelled"))
+                raise
             except Exception as exc:
                 return await self._failed(job, stage, exc)
             finally:
@@ -112,12 +128,17 @@ class JobRunner:
             ("write", self._write),
         ]
 
-    async def _failed(self, job: Job, stage: str, exc: Exception) -> Job:
+    async def _failed(
+        self, job: Job, stage: str, exc: BaseException, *, always_final: bool = False
+    ) -> Job | None:
         settings = self.deps.settings
-        final = job.attempts >= settings.job_max_attempts
-        message = f"{stage}: {type(exc).__name__}: {exc}"
+        final = always_final or job.attempts >= settings.job_max_attempts
         log.error("job.failed", stage=stage, final=final, attempt=job.attempts, exc_info=exc)
-        job = await self.jobs.record_failure(job.id, message, final=final)
+        try:
+            job = await self.jobs.record_failure(job, _public_error(stage, exc), final=final)
+        except LeaseLost:
+            log.warning("job.lease_lost", stage=stage)
+            return None
         await publish(self.deps.redis, job)
         if not final:
             delay = settings.job_retry_backoff_seconds * 2 ** (job.attempts - 1)
@@ -128,21 +149,26 @@ class JobRunner:
                 log.warning("job.requeue_failed", error=str(enqueue_error))
         return job
 
-    async def _renew_lease(self, job_id: str) -> None:
+    async def _renew_lease(
+        self, job: Job, lost: asyncio.Event, work: asyncio.Task[Any] | None
+    ) -> None:
         every = self.deps.settings.job_lease_seconds / 3
         while True:
             await asyncio.sleep(every)
             try:
-                if not await self.jobs.renew_lease(job_id, self.worker_id, every * 3):
-                    log.warning("job.lease_lost")
-                    return
+                await self.jobs.renew_lease(job, every * 3)
+            except LeaseLost:
+                lost.set()
+                if work is not None:
+                    work.cancel()
+                return
             except Exception as exc:  # keep trying: a missed renewal is not yet a lost lease
                 log.warning("job.lease_renew_failed", error=str(exc))
 
-    async def _save(self, job_id: str, name: str, payload: Any) -> None:
+    async def _save(self, job: Job, name: str, payload: Any) -> None:
         """Keep a stage's output on the Job (for a resume) and in memory (for the next stage)."""
-        await self.jobs.save_checkpoint(job_id, name, payload)
-        self._checkpoints[(job_id, name)] = payload
+        await self.jobs.save_checkpoint(job, name, payload)
+        self._checkpoints[(job.id, name)] = payload
 
     async def _load(self, job_id: str, name: str) -> Any | None:
         if (job_id, name) in self._checkpoints:
@@ -150,7 +176,7 @@ class JobRunner:
         return await self.jobs.load_checkpoint(job_id, name)
 
     async def _progress(self, job: Job, stage: str, fraction: float) -> None:
-        job = await self.jobs.set_stage(job.id, stage, round(fraction, 4))
+        job = await self.jobs.set_stage(job, stage, round(fraction, 4))
         await publish(self.deps.redis, job)
 
     # -- stages ---------------------------------------------------------------------------
@@ -189,9 +215,9 @@ class JobRunner:
             result = await asyncio.to_thread(self.deps.extractor.extract, window, context=context)
             merge_window(combined, result.extraction, f"w{i}", {m.id for m in window})
             if result.usage.llm_calls:
-                await self.jobs.add_usage(job.id, usage_row(result.usage))
+                await self.jobs.add_usage(job, usage_row(result.usage))
             await self._progress(job, "extract", STAGE_START["extract"] + span * (i + 1) / total)
-        await self._save(job.id, "extract", combined.model_dump())
+        await self._save(job, "extract", combined.model_dump())
 
     async def _resolve(self, job: Job) -> None:
         if await self._load(job.id, "resolve") is not None:
@@ -208,7 +234,7 @@ class JobRunner:
         for i, group in enumerate(groups):
             group.id = existing.get(i) or entity_id(group.type, group.normalized_name)
         await self._save(
-            job.id,
+            job,
             "resolve",
             {
                 "entities": [
@@ -231,7 +257,7 @@ class JobRunner:
         extraction = Extraction.model_validate(await self._load(job.id, "extract"))
         fields = await self._canonical("field", {f.field for f in extraction.facts})
         relations = await self._canonical("relation", {r.label for r in extraction.relations})
-        await self._save(job.id, "labels", {"field": fields, "relation": relations})
+        await self._save(job, "labels", {"field": fields, "relation": relations})
 
     async def _write(self, job: Job) -> None:
         extraction = Extraction.model_validate(await self._load(job.id, "extract"))
@@ -265,8 +291,18 @@ class JobRunner:
         forms: dict[str, str] = {}
         for raw in raw_labels:
             try:
-                forms[raw] = canonical_form(raw)
+                forms[raw] = canonical_form(raw, kind)
             except ValueError:
                 log.warning("label.unusable", kind=kind, raw=raw)
         mapping = await self.knowledge.canonical_labels(kind, set(forms.values()))
         return {raw: mapping[form] for raw, form in forms.items()}
+
+
+def _public_error(stage: str, exc: BaseException) -> str:
+    """What a job's errorMessage shows: our own errors' safe message, else only the type.
+
+    Raw exception text can hold hosts, ports or query text; it stays in the worker's log.
+    """
+    if isinstance(exc, LibrarianError):
+        return f"{stage}: {exc.message}"
+    return f"{stage}: {type(exc).__name__} (details in the worker log)"

@@ -49,7 +49,9 @@ class WorkerResources(dramatiq.Middleware):
         assert loop_thread is not None, "the AsyncIO middleware must be added first"
         asyncio.run_coroutine_threadsafe(self._start(), loop_thread.loop).result(timeout=120)
 
-    def before_worker_shutdown(self, broker: Any, worker: Any) -> None:
+    def after_worker_shutdown(self, broker: Any, worker: Any) -> None:
+        # After, not before: jobs still running at SIGTERM need the driver to finish or record
+        # their state. Dramatiq runs "after" hooks in reverse order, so the loop is still up.
         loop_thread = get_event_loop_thread()
         if loop_thread is not None:
             asyncio.run_coroutine_threadsafe(self._stop(), loop_thread.loop).result(timeout=30)

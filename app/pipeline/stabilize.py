@@ -8,13 +8,28 @@ from app.pipeline.normalize import normalize_label
 
 _SAFE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 KINDS = ("field", "relation", "entity_type")
+# Labels and relationship types the system itself uses: an extracted label (from a pasted chat,
+# or an LLM led astray) must never become one, or an entity could pass for a Message or a merge.
+RESERVED = {
+    "entity_type": {
+        "entity", "fact", "source", "conversation", "message", "job", "merge", "schema_label",
+        "api_token", "staged_messages", "migration",
+    },
+    "relation": {
+        "has_message", "next", "has_job", "has_staged", "has_fact", "from", "merged_into",
+        "canonical", "mentioned_in",
+    },
+}  # fmt: skip
 
 
-def canonical_form(raw: str) -> str:
-    """The registry key of a raw label; raises ValueError when nothing usable is left."""
+def canonical_form(raw: str, kind: str = "field") -> str:
+    """The registry key of a raw label; ValueError when nothing usable is left or it is one of
+    the system's own labels."""
     label = normalize_label(raw)
     if not _SAFE.match(label):
         raise ValueError(f"unusable label {raw!r}")
+    if label in RESERVED.get(kind, set()):
+        raise ValueError(f"reserved {kind} label {raw!r}")
     return label
 
 

@@ -70,3 +70,14 @@ def test_label_shapes() -> None:
             canonical_form(bad)
     with pytest.raises(ValueError, match="canonical"):
         relationship_type("WORKS`]->(x) DETACH DELETE x //")
+
+
+def test_system_labels_cannot_be_extracted() -> None:
+    for kind, raw in (
+        ("entity_type", "Message"),
+        ("entity_type", "job"),
+        ("relation", "MERGED_INTO"),
+    ):
+        with pytest.raises(ValueError, match="reserved"):
+            canonical_form(raw, kind)
+    assert canonical_form("message", "field") == "message"

@@ -91,3 +91,15 @@ async def test_scope_gate_without_principal_is_unauthenticated() -> None:
     ctx.principal = None
     result = await _run("{ health { redis { ok } } }", ctx, settings)
     assert [e.extensions["code"] for e in result.errors] == ["UNAUTHENTICATED"]
+
+
+async def test_subscription_errors_get_codes_and_are_masked() -> None:
+    settings = Settings()
+    ctx = _context(Scope.READ, settings)
+    stream = await build_schema(settings).subscribe(
+        'subscription { jobProgress(jobId: "job_x") { status } }', context_value=ctx
+    )
+    results = [r async for r in stream]  # type: ignore[union-attr]
+    (error,) = results[-1].errors
+    assert error.extensions["code"] == "UNAVAILABLE"
+    assert ":9" not in error.message, "no host or port reaches the client"
