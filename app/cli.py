@@ -111,6 +111,18 @@ def cmd_token_list(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(settings: Settings, _: argparse.Namespace) -> int:
+    from app.graph.integrity import check
+
+    problems = _with_driver(settings, lambda d: check(d, settings.neo4j_database))
+    for p in problems:
+        print(f"{p.name}: {p.count} {p.description} (e.g. {', '.join(p.sample)})")
+    if problems:
+        return 1
+    print("the graph is consistent")
+    return 0
+
+
 def cmd_schema(_: Settings, args: argparse.Namespace) -> int:
     from app.api.schema import build_schema
 
@@ -137,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("setup", help="install Neo4j (Maven) and redis-server (apt) once").set_defaults(
         func=cmd_setup
     )
+    sub.add_parser("check", help="check the graph's integrity rules").set_defaults(func=cmd_check)
     sub.add_parser("migrate", help="apply pending Cypher migrations").set_defaults(func=cmd_migrate)
     ingest = sub.add_parser(
         "ingest", help="ingest conversation files (JSON, ChatGPT/Claude exports, transcripts)"

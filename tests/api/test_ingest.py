@@ -10,6 +10,7 @@ from typing import Any
 import neo4j
 import websockets
 
+from app.graph.integrity import check
 from app.graph.tokens import IssuedToken
 from tests.api.conftest import Gql, codes
 from tests.conftest import Workers, wait_until
@@ -194,6 +195,7 @@ async def test_job_progress_reaches_complete_and_knowledge_cites_messages(
     assert first["ts"].to_native().isoformat() == "2024-03-01T10:00:00+00:00"
     staged, _, _ = await graph.execute_query("MATCH (s:StagedMessages) RETURN count(s) AS n")
     assert staged[0]["n"] == 0, "the staged copy is gone once messages are stored"
+    assert await check(graph, "neo4j") == [], "the pipeline leaves a graph that passes `check`"
     embedded, _, _ = await graph.execute_query(
         "MATCH (m:Message {conversation_id: $id}) WHERE m.embedding IS NOT NULL RETURN count(m) AS n",
         id=conv_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import neo4j
 
+from app.graph.integrity import check
 from app.graph.tokens import IssuedToken
 from tests.api.conftest import Gql
 from tests.conftest import Services, Workers, wait_until
@@ -94,6 +95,7 @@ async def test_sigkill_mid_job_then_restart_completes_without_duplicates(
     job = await _job(gql, admin_token.secret, job_id)
     assert job["attempts"] == 2, "the second worker took over the expired lease"
     await _no_duplicates(graph)
+    assert await check(graph, "neo4j") == []
 
 
 async def test_ingest_while_redis_is_down_completes_after_it_returns(

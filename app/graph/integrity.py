@@ -1,0 +1,79 @@
+"""`librarian check`: the graph's integrity rules (DESIGN §4), each a read-only query.
+
+Each check returns how many items break the rule and a few of their ids, so a person can look.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import neo4j
+
+SAMPLE = 5
+
+# name → (what is wrong, query returning `id` per offending item)
+CHECKS: dict[str, tuple[str, str]] = {
+    "orphan_facts": (
+        "facts that belong to no entity",
+        "MATCH (f:Fact) WHERE NOT (:Entity)-[:HAS_FACT]->(f) RETURN f.id AS id",
+    ),
+    "uncited_facts": (
+        "facts citing no message",
+        "MATCH (f:Fact) WHERE NOT (f)-[:FROM]->(:Message) RETURN f.id AS id",
+    ),
+    "uncited_relations": (
+        "relations citing no message",
+        "MATCH (:Entity)-[r]->(:Entity) WHERE r.id IS NOT NULL "
+        "AND (r.evidence IS NULL OR size(r.evidence) = 0) RETURN r.id AS id",
+    ),
+    "orphan_messages": (
+        "messages that belong to no conversation",
+        "MATCH (m:Message) WHERE NOT (:Conversation)-[:HAS_MESSAGE]->(m) RETURN m.id AS id",
+    ),
+    "merge_cycles": (
+        "entities on a MERGED_INTO cycle",
+        "MATCH (e:Entity) WHERE (e)-[:MERGED_INTO*1..20]->(e) RETURN e.id AS id",
+    ),
+    "merge_chains": (
+        "entities merged into an entity that is itself merged",
+        "MATCH (e:Entity)-[:MERGED_INTO]->(:Entity)-[:MERGED_INTO]->() RETURN e.id AS id",
+    ),
+    "self_canonical_labels": (
+        "schema labels that are their own canonical label",
+        "MATCH (s:SchemaLabel)-[:CANONICAL]->(s) RETURN s.id AS id",
+    ),
+    "alias_chains": (
+        "schema labels aliased to an alias",
+        "MATCH (s:SchemaLabel)-[:CANONICAL]->(:SchemaLabel)-[:CANONICAL]->() RETURN s.id AS id",
+    ),
+    "stale_staged_messages": (
+        "staged message copies left after their job completed",
+        "MATCH (c:Conversation)-[:HAS_STAGED]->(:StagedMessages) "
+        "WHERE NOT EXISTS { MATCH (c)-[:HAS_JOB]->(j:Job) WHERE j.status <> 'complete' } "
+        "RETURN c.id AS id",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    name: str
+    description: str
+    count: int
+    sample: list[str]
+
+
+async def check(driver: neo4j.AsyncDriver, database: str) -> list[Problem]:
+    """Every rule that is broken, with a count and up to ``SAMPLE`` ids; empty when clean."""
+    problems: list[Problem] = []
+    for name, (description, cypher) in CHECKS.items():
+        records, _, _ = await driver.execute_query(
+            f"CALL () {{ {cypher} }} RETURN count(id) AS n, collect(id)[..{SAMPLE}] AS sample",
+            database_=database,
+            routing_=neo4j.RoutingControl.READ,
+        )
+        if records[0]["n"]:
+            problems.append(
+                Problem(name, description, records[0]["n"], [str(i) for i in records[0]["sample"]])
+            )
+    return problems
