@@ -63,6 +63,15 @@ class Settings(BaseSettings):
     job_retry_backoff_seconds: float = Field(2.0, ge=0)
     job_time_limit_seconds: int = Field(3600, ge=1)
     reconcile_every_seconds: float = Field(10.0, gt=0)
+    resolve_lock_ttl_seconds: float = Field(
+        15.0, gt=0, description="Expiry of the resolve-and-write lock (renewed while held)."
+    )
+    resolve_lock_wait_seconds: float = Field(
+        300.0, gt=0, description="How long a job waits for the resolve-and-write lock."
+    )
+    resolve_threshold: float = Field(
+        0.86, gt=0, le=1, description="Score a candidate needs to be the same entity."
+    )
     reconcile_pending_grace_seconds: float = Field(
         300.0, ge=0, description="A pending job enqueued longer ago than this is enqueued again."
     )

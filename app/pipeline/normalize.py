@@ -12,9 +12,17 @@ _NON_WORD = re.compile(r"[\W_]+")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+# Latin letters that Unicode does not decompose into a base letter and a mark.
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
+     "Æ": "AE", "œ": "oe", "Œ": "OE", "\u0131": "i", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D"}
+)  # fmt: skip
+
+
 def strip_accents(text: str) -> str:
-    """``"José Müller"`` → ``"Jose Muller"``; letters without an ASCII base survive unchanged."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """``"José Müller"`` → ``"Jose Muller"``, ``"Paweł"`` → ``"Pawel"``; letters of other
+    scripts survive unchanged."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -46,6 +46,11 @@ def entity_id(entity_type: str, normalized_name: str) -> str:
     return "ent_" + hashlib.sha256(f"{entity_type}:{normalized_name}".encode()).hexdigest()[:24]
 
 
+def entity_text(name: str, entity_type: str) -> str:
+    """What an entity's embedding is computed from: in resolve, write and the eval alike."""
+    return f"{name} ({entity_type})"
+
+
 def group_mentions(extraction: Extraction) -> tuple[list[EntityGroup], dict[str, EntityGroup]]:
     """The entity groups of one source, and the group of every mention key."""
     by_name: dict[tuple[str, str], EntityGroup] = {}

@@ -303,7 +303,7 @@ def main(argv: list[str]) -> int:
     vocab_doc = load_vocabulary_doc()
     if not vocab_doc:
         print("VOCABULARY.md missing", file=sys.stderr)
-    files = sorted(p for p in HERE.glob("*.json"))
+    files = sorted(p for p in HERE.glob("[0-9]*.json"))  # resolution*.json: another format
     bad = 0
     rows = []
     numbers = []
