@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 import neo4j
 
 from app.graph.cypher import query
+from app.graph.registry import EmbedFn, LabelRegistry, label_id
+
+__all__ = ["KnowledgeStore", "label_id"]
 
 WRITE_BATCH = 500
-
-
-def label_id(kind: str, label: str) -> str:
-    return "lbl_" + hashlib.sha256(f"{kind}:{label}".encode()).hexdigest()[:24]
 
 
 def _batches(items: Sequence[Any], size: int = WRITE_BATCH) -> list[Sequence[Any]]:
@@ -27,46 +24,13 @@ class KnowledgeStore:
         self._driver = driver
         self._db = database
 
-    async def canonical_labels(self, kind: str, labels: set[str]) -> dict[str, str]:
-        """Normalised raw label → canonical label; unseen labels become canonical themselves.
-
-        One indexed MERGE per label, so the cost does not grow with the registry's size.
-        """
-        if not labels:
-            return {}
-        records, _, _ = await self._driver.execute_query(
-            query("resolve_labels"),
-            kind=kind,
-            labels=[{"id": label_id(kind, label), "label": label} for label in sorted(labels)],
-            database_=self._db,
-        )
-        return {r["label"]: r["canonical"] for r in records}
-
-    async def count_usage(self, kind: str, usage: Counter[str]) -> None:
-        if not usage:
-            return
-        await self._driver.execute_query(
-            "UNWIND $rows AS row MATCH (s:SchemaLabel {id: row.id}) SET s.usage = s.usage + row.n",
-            rows=[{"id": label_id(kind, label), "n": n} for label, n in usage.items()],
-            database_=self._db,
-        )
-
-    async def existing_entities(self, groups: list[dict[str, Any]]) -> dict[int, str]:
-        """For each ``{idx, type, names}``, the id of an active entity of that type answering
-        to one of the names (through the normalised-name index), if any."""
-        if not groups:
-            return {}
-        records, _, _ = await self._driver.execute_query(
-            "UNWIND $groups AS g "
-            "MATCH (e:Entity) WHERE e.normalized_name IN g.names AND e.type = g.type "
-            "  AND NOT (e)-[:MERGED_INTO]->() "
-            "WITH g, e ORDER BY e.created_at, e.id "
-            "RETURN g.idx AS idx, collect(e.id)[0] AS id",
-            groups=groups,
-            database_=self._db,
-            routing_=neo4j.RoutingControl.READ,
-        )
-        return {r["idx"]: r["id"] for r in records}
+    async def canonical_labels(
+        self, kind: str, labels: set[str], embed: EmbedFn | None = None
+    ) -> dict[str, str]:
+        """Normalised raw label → canonical label, by exact, lemma or embedding match; a label
+        that matches nothing becomes canonical itself (``app.graph.registry``)."""
+        mapped = await LabelRegistry(self._driver, self._db).stabilize(kind, labels, embed)
+        return {label: m.canonical for label, m in mapped.items()}
 
     async def write(
         self,
