@@ -32,6 +32,12 @@ class Forbidden(LibrarianError):
     code = "FORBIDDEN"
 
 
+class ConflictError(LibrarianError):
+    """The request is valid but the graph's current state forbids it (e.g. undo out of order)."""
+
+    code = "CONFLICT"
+
+
 class RateLimited(LibrarianError):
     code = "RATE_LIMITED"
 

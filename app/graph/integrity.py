@@ -38,6 +38,30 @@ CHECKS: dict[str, tuple[str, str]] = {
         "entities merged into an entity that is itself merged",
         "MATCH (e:Entity)-[:MERGED_INTO]->(:Entity)-[:MERGED_INTO]->() RETURN e.id AS id",
     ),
+    "merged_without_survivor": (
+        "merged entities with no MERGED_INTO edge to a survivor",
+        "MATCH (e:Entity:Merged) WHERE NOT (e)-[:MERGED_INTO]->(:Entity) RETURN e.id AS id",
+    ),
+    "unmarked_merged_entities": (
+        "entities with a MERGED_INTO edge that are not marked :Merged (still active)",
+        "MATCH (e:Entity)-[:MERGED_INTO]->() WHERE NOT e:Merged RETURN DISTINCT e.id AS id",
+    ),
+    "merged_with_type_label": (
+        "merged entities that still carry a type label",
+        "MATCH (e:Entity:Merged) WHERE any(l IN labels(e) WHERE NOT l IN ['Entity', 'Merged']) "
+        "RETURN e.id AS id",
+    ),
+    "merge_edges_without_record": (
+        "MERGED_INTO edges whose merge id names no active Merge record",
+        "MATCH (e:Entity)-[r:MERGED_INTO]->() WHERE NOT EXISTS "
+        "{ MATCH (m:Merge {id: r.merge_id}) WHERE m.status = 'active' } RETURN e.id AS id",
+    ),
+    "merge_records_without_edge": (
+        "active Merge records whose source has no MERGED_INTO edge with their id",
+        "MATCH (m:Merge {status: 'active'}) WHERE NOT EXISTS "
+        "{ MATCH (:Entity {id: m.source_id})-[r:MERGED_INTO]->(:Entity) WHERE r.merge_id = m.id } "
+        "RETURN m.id AS id",
+    ),
     "self_canonical_labels": (
         "schema labels that are their own canonical label",
         "MATCH (s:SchemaLabel)-[:CANONICAL]->(s) RETURN s.id AS id",

@@ -31,6 +31,17 @@ BREAKS = {
     "-[:MERGED_INTO]->(p)",
     "merge_chains": "CREATE (:Entity {id: 'ent_1'})-[:MERGED_INTO]->(:Entity {id: 'ent_2'})"
     "-[:MERGED_INTO]->(:Entity {id: 'ent_3'})",
+    "merged_without_survivor": "CREATE (:Entity:Merged {id: 'ent_lost'})",
+    "unmarked_merged_entities": "MATCH (a {id: 'ent_a'}), (b {id: 'ent_b'}) "
+    "CREATE (a)-[:MERGED_INTO {merge_id: 'mrg_x'}]->(b) "
+    "CREATE (:Merge {id: 'mrg_x', source_id: 'ent_a', target_id: 'ent_b', status: 'active'})",
+    "merged_with_type_label": "CREATE (:Entity:Merged:Person {id: 'ent_m'})"
+    "-[:MERGED_INTO {merge_id: 'mrg_m'}]->(:Entity:Person {id: 'ent_s'}) "
+    "CREATE (:Merge {id: 'mrg_m', source_id: 'ent_m', target_id: 'ent_s', status: 'active'})",
+    "merge_edges_without_record": "CREATE (:Entity:Merged {id: 'ent_m'})"
+    "-[:MERGED_INTO {merge_id: 'mrg_gone'}]->(:Entity:Person {id: 'ent_s'})",
+    "merge_records_without_edge": "CREATE (:Merge {id: 'mrg_dangling', source_id: 'ent_a', "
+    "target_id: 'ent_b', status: 'active'})",
     "self_canonical_labels": "CREATE (s:SchemaLabel {id: 'lbl_self'})-[:CANONICAL]->(s)",
     "alias_chains": "MATCH (y:SchemaLabel {id: 'lbl_y'}) "
     "CREATE (y)-[:CANONICAL]->(:SchemaLabel {id: 'lbl_z'})",
@@ -53,8 +64,14 @@ async def test_each_broken_rule_is_named(graph: neo4j.AsyncDriver, rule: str) ->
     await graph.execute_query(SOUND)
     await graph.execute_query(BREAKS[rule])
     problems = {p.name: p for p in await check(graph, "neo4j")}
-    # A MERGED_INTO cycle is also a chain; every other break breaks its own rule only.
-    expected = {rule, "merge_chains"} if rule == "merge_cycles" else {rule}
+    # A MERGED_INTO cycle is also a chain; the bare chain and cycle (no :Merged label, no
+    # Merge record) also break the merge bookkeeping rules; every other break breaks its own
+    # rule only.
+    bare_merges = {"unmarked_merged_entities", "merge_edges_without_record"}
+    expected = {
+        "merge_cycles": {rule, "merge_chains", *bare_merges},
+        "merge_chains": {rule, *bare_merges},
+    }.get(rule, {rule})
     assert set(problems) == expected
     assert problems[rule].count >= 1
     assert problems[rule].sample
