@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import neo4j
 import redis.asyncio
@@ -16,6 +17,9 @@ from app.config import Settings
 from app.graph.tokens import ApiToken
 from app.jobs.queue import JobQueue
 
+if TYPE_CHECKING:
+    from app.api.loaders import Loaders
+
 
 @dataclass
 class Services:
@@ -26,6 +30,27 @@ class Services:
     redis: redis.asyncio.Redis
     tokens: TokenVerifier
     queue: JobQueue
+
+
+class Db:
+    """Neo4j reads for one request, counted.
+
+    The count is a diagnostic: it is reported as ``extensions.queries`` in each GraphQL
+    response, so a client (or a test) sees when a query shape costs one round trip per item.
+    """
+
+    def __init__(self, driver: neo4j.AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+        self.queries = 0
+
+    async def read(self, cypher: str, **params: Any) -> list[neo4j.Record]:
+        """Run one read-only statement (routed to a reader) and return its records."""
+        self.queries += 1
+        records, _, _ = await self._driver.execute_query(
+            cypher, params, database_=self._database, routing_=neo4j.RoutingControl.READ
+        )
+        return records
 
 
 @dataclass
@@ -40,3 +65,14 @@ class Context:
     @property
     def database(self) -> str:
         return self.services.settings.neo4j_database
+
+    @cached_property
+    def db(self) -> Db:
+        return Db(self.services.driver, self.database)
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        """DataLoaders of this request (one batch per field level, cached per request)."""
+        from app.api.loaders import Loaders  # loaders build on Db: imported late, no cycle
+
+        return Loaders(self.db)

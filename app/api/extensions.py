@@ -124,6 +124,15 @@ class ErrorCodes(SchemaExtension):
         )
 
 
+class QueryCount(SchemaExtension):
+    """Reports the Neo4j reads an operation made through ``context.db`` as
+    ``extensions.queries``: a diagnostic for N+1 shapes, not a stable API."""
+
+    def get_results(self) -> dict[str, Any]:
+        db = getattr(self.execution_context.context, "db", None)
+        return {"queries": db.queries} if db is not None else {}
+
+
 class LibrarianSchema(Schema):
     """Logs each error once, with its request id, before it is rewritten for the client."""
 

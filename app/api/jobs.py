@@ -14,7 +14,9 @@ from pydantic import ValidationError
 from strawberry.types import Info
 from strawberry.types.arguments import InputContext
 
+from app.api.browse_types import Message, conversation_messages
 from app.api.context import Context
+from app.api.pagination import Connection, Node
 from app.errors import BadInput, NotFound
 from app.graph import conversations as conv_store
 from app.graph.jobs import Job as StoredJob
@@ -106,8 +108,17 @@ async def _conversation_jobs(root: Conversation, info: Info[Context, None]) -> l
     return [Job.from_stored(j) for j in await _jobs(info).for_source(str(root.id))]
 
 
+async def _conversation_messages(
+    root: Conversation,
+    info: Info[Context, None],
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[Message]:
+    return await conversation_messages(str(root.id), info, first, after)
+
+
 @strawberry.type
-class Conversation:
+class Conversation(Node):
     id: strawberry.ID
     title: str
     origin: str
@@ -131,6 +142,10 @@ class Conversation:
     jobs: list[Job] = strawberry.field(
         resolver=_conversation_jobs,
         description="Jobs for this conversation, newest first.",
+    )
+    messages: Connection[Message] = strawberry.field(
+        resolver=_conversation_messages,
+        description="Messages in order (by seq); empty until the job's store stage ran.",
     )
 
 
@@ -202,12 +217,8 @@ def _validate(data: ConversationInput) -> ConversationModel:
 
 
 async def get_conversation(info: Info[Context, None], conversation_id: str) -> Conversation | None:
-    records, _, _ = await info.context.services.driver.execute_query(
-        "MATCH (c:Conversation {id: $id}) RETURN c {.*} AS c",
-        id=conversation_id,
-        database_=info.context.database,
-    )
-    return Conversation.from_record(records[0]["c"]) if records else None
+    row = await info.context.loaders.conversation.load(conversation_id)
+    return Conversation.from_record(row) if row else None
 
 
 async def ingest_conversation(info: Info[Context, None], input: ConversationInput) -> IngestPayload:

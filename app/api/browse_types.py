@@ -1,0 +1,236 @@
+"""GraphQL types of the knowledge graph: Entity, Fact, Relation and Message (all Nodes).
+
+Nested fields go through the request's DataLoaders (``context.loaders``), so a page of N
+parents costs one query per nested field, not N.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from app.api.context import Context
+from app.api.pagination import Connection, Node, connection, page
+
+if TYPE_CHECKING:
+    from app.api.jobs import Conversation
+
+
+def native(value: Any) -> Any:
+    """Neo4j temporal values as Python ones (None stays None)."""
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+async def entity_or_none(info: Info[Context, None], entity_id: str) -> Entity | None:
+    row = await info.context.loaders.entity.load(entity_id)
+    return Entity.from_row(row) if row else None
+
+
+async def _entity(info: Info[Context, None], entity_id: str) -> Entity:
+    entity = await entity_or_none(info, entity_id)
+    if entity is None:  # an endpoint is never deleted (adr/0008); a race with a write at most
+        raise LookupError(f"entity {entity_id} not found")
+    return entity
+
+
+@strawberry.enum
+class Direction(Enum):
+    OUT = "OUT"
+    IN = "IN"
+    BOTH = "BOTH"
+
+
+@strawberry.type
+class Message(Node):
+    id: strawberry.ID
+    seq: int = strawberry.field(description="Position in the conversation, from 0.")
+    speaker: str
+    text: str
+    timestamp: datetime | None
+    conversation_id: strawberry.Private[str]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Message:
+        return cls(
+            id=strawberry.ID(row["id"]),
+            seq=row["seq"],
+            speaker=row["speaker"],
+            text=row["text"],
+            timestamp=native(row.get("timestamp")),
+            conversation_id=row["conversation_id"],
+        )
+
+    @strawberry.field
+    async def conversation(
+        self, info: Info[Context, None]
+    ) -> Annotated[Conversation, strawberry.lazy("app.api.jobs")]:
+        from app.api.jobs import Conversation  # jobs.Conversation lists messages: a late import
+
+        row = await info.context.loaders.conversation.load(self.conversation_id)
+        if row is None:
+            raise LookupError(f"conversation {self.conversation_id} not found")
+        return Conversation.from_record(row)
+
+
+@strawberry.type
+class Fact(Node):
+    id: strawberry.ID
+    field: str = strawberry.field(description="The canonical field label.")
+    raw_field: str = strawberry.field(description="The field as the extractor named it.")
+    value: str
+    confidence: float
+    created_at: datetime
+    extractor: str | None
+    job_id: strawberry.ID | None
+    entity_id: strawberry.Private[str]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Fact:
+        job = row.get("job_id")
+        return cls(
+            id=strawberry.ID(row["id"]),
+            field=row["field"],
+            raw_field=row.get("raw_field") or row["field"],
+            value=row["value"],
+            confidence=float(row["confidence"]),
+            created_at=native(row["created_at"]),
+            extractor=row.get("extractor"),
+            job_id=strawberry.ID(job) if job else None,
+            entity_id=row["entity_id"],
+        )
+
+    @strawberry.field
+    async def entity(self, info: Info[Context, None]) -> Entity:
+        """The entity the fact is about (a survivor after merges)."""
+        return await _entity(info, self.entity_id)
+
+
+@strawberry.type
+class Relation(Node):
+    id: strawberry.ID
+    label: str = strawberry.field(description="The canonical relation label.")
+    raw_label: str | None = strawberry.field(description="The label as the extractor named it.")
+    confidence: float
+    evidence: list[strawberry.ID] = strawberry.field(description="Ids of the citing messages.")
+    first_seen: datetime | None
+    last_seen: datetime | None
+    source_id: strawberry.Private[str]
+    target_id: strawberry.Private[str]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Relation:
+        return cls(
+            id=strawberry.ID(row["id"]),
+            label=row["label"],
+            raw_label=row.get("raw_label"),
+            confidence=float(row["confidence"]),
+            evidence=[strawberry.ID(m) for m in row.get("evidence") or []],
+            first_seen=native(row.get("first_seen")),
+            last_seen=native(row.get("last_seen")),
+            source_id=row["source_id"],
+            target_id=row["target_id"],
+        )
+
+    @strawberry.field
+    async def source(self, info: Info[Context, None]) -> Entity:
+        return await _entity(info, self.source_id)
+
+    @strawberry.field
+    async def target(self, info: Info[Context, None]) -> Entity:
+        return await _entity(info, self.target_id)
+
+
+async def _entity_facts(
+    root: Entity, info: Info[Context, None], first: int | None = None, after: str | None = None
+) -> Connection[Fact]:
+    loaders = info.context.loaders
+    request = page(first, after, "entity.facts", (str,))
+    start = request.after[0] if request.after else ""
+    rows = await loaders.facts_of.load((str(root.id), start, request.fetch))
+
+    async def count() -> int:
+        return await loaders.count["facts"].load(str(root.id))
+
+    return connection(rows, request, lambda r: [r["id"]], Fact.from_row, count)
+
+
+async def _entity_relations(
+    root: Entity,
+    info: Info[Context, None],
+    first: int | None = None,
+    after: str | None = None,
+    direction: Direction = Direction.BOTH,
+) -> Connection[Relation]:
+    loaders = info.context.loaders
+    request = page(first, after, "entity.relations", (str,))
+    start = request.after[0] if request.after else ""
+    rows = await loaders.relations_of[direction.value].load((str(root.id), start, request.fetch))
+
+    async def count() -> int:
+        return await loaders.count[direction.value].load(str(root.id))
+
+    return connection(rows, request, lambda r: [r["id"]], Relation.from_row, count)
+
+
+async def _entity_neighbors(
+    root: Entity, info: Info[Context, None], first: int | None = None, after: str | None = None
+) -> Connection[Entity]:
+    loaders = info.context.loaders
+    request = page(first, after, "entity.neighbors", (str,))
+    start = request.after[0] if request.after else ""
+    rows = await loaders.neighbors_of.load((str(root.id), start, request.fetch))
+    loaders.entity.prime_many({r["id"]: r for r in rows})
+
+    async def count() -> int:
+        return await loaders.count["neighbors"].load(str(root.id))
+
+    return connection(rows, request, lambda r: [r["id"]], Entity.from_row, count)
+
+
+@strawberry.type
+class Entity(Node):
+    id: strawberry.ID
+    name: str
+    type: str
+    aliases: list[str]
+    created_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Entity:
+        return cls(
+            id=strawberry.ID(row["id"]),
+            name=row["name"],
+            type=row["type"],
+            aliases=list(row.get("aliases") or []),
+            created_at=native(row.get("created_at")),
+        )
+
+    facts: Connection[Fact] = strawberry.field(
+        resolver=_entity_facts, description="Facts about this entity, by id."
+    )
+    relations: Connection[Relation] = strawberry.field(
+        resolver=_entity_relations, description="Relations with other entities, by relation id."
+    )
+    neighbors: Connection[Entity] = strawberry.field(
+        resolver=_entity_neighbors,
+        description="Distinct active entities related to this one, by id.",
+    )
+
+
+async def conversation_messages(
+    conversation_id: str, info: Info[Context, None], first: int | None, after: str | None
+) -> Connection[Message]:
+    """A conversation's messages in seq order (used by ``Conversation.messages``)."""
+    loaders = info.context.loaders
+    request = page(first, after, "conversation.messages", (int,))
+    start = request.after[0] if request.after else -1
+    rows = await loaders.messages_of.load((conversation_id, start, request.fetch))
+
+    async def count() -> int:
+        return await loaders.count["messages"].load(conversation_id)
+
+    return connection(rows, request, lambda r: [r["seq"]], Message.from_row, count)

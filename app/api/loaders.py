@@ -1,0 +1,70 @@
+"""Per-request DataLoaders: every lookup a page of results makes is one batched query.
+
+Keys of page loaders are ``(id, after, limit)`` tuples, so the same nested connection asked for
+by many parents (``entities { facts(first: 5) }``) is one statement per field level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from app.graph import browse
+from app.graph.browse import Reader
+
+Row = dict[str, Any]
+PageKey = tuple[str, Any, int]  # (parent id, after key, rows to read)
+
+
+def _page_keys(field: str, keys: list[PageKey]) -> list[dict[str, Any]]:
+    return [{field: k[0], "after": k[1], "limit": k[2]} for k in keys]
+
+
+def _pages(
+    db: Reader,
+    field: str,
+    run: Callable[[Reader, list[dict[str, Any]]], Awaitable[list[list[Row]]]],
+) -> DataLoader[PageKey, list[Row]]:
+    async def load(keys: list[PageKey]) -> list[list[Row]]:
+        return await run(db, _page_keys(field, keys))
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    def __init__(self, db: Reader) -> None:
+        async def entities(ids: list[str]) -> list[Row | None]:
+            return await browse.entities_by_id(db, ids)
+
+        def by_id(label: str) -> DataLoader[str, Row | None]:
+            async def load(ids: list[str]) -> list[Row | None]:
+                return await browse.by_id(db, label, ids)
+
+            return DataLoader(load_fn=load)
+
+        def counts(kind: str) -> DataLoader[str, int]:
+            async def load(ids: list[str]) -> list[int]:
+                return await browse.counts_of(db, kind, ids)
+
+            return DataLoader(load_fn=load)
+
+        def relations(direction: str) -> DataLoader[PageKey, list[Row]]:
+            async def run(reader: Reader, keys: list[dict[str, Any]]) -> list[list[Row]]:
+                return await browse.relations_of(reader, direction, keys)
+
+            return _pages(db, "entity", run)
+
+        self.entity: DataLoader[str, Row | None] = DataLoader(load_fn=entities)
+        """An entity by id; a merged id gives its survivor."""
+        self.conversation = by_id("Conversation")
+        self.message = by_id("Message")
+        self.fact = by_id("Fact")
+        self.facts_of = _pages(db, "entity", browse.facts_of)
+        self.relations_of = {d: relations(d) for d in ("OUT", "IN", "BOTH")}
+        self.neighbors_of = _pages(db, "entity", browse.neighbors_of)
+        self.messages_of = _pages(db, "conversation", browse.messages_of)
+        self.count = {
+            kind: counts(kind) for kind in ("facts", "messages", "neighbors", "OUT", "IN", "BOTH")
+        }
