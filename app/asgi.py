@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.context import Services
+from app.api.export import export_endpoint
 from app.api.health import check_neo4j, check_redis
 from app.api.schema import build_schema
 from app.api.view import LibrarianGraphQL
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/export/{kind}", export_endpoint(services), methods=["GET"]),
         WebSocketRoute("/graphql", graphql),
     ]
     if (FRONTEND_DIST / "index.html").exists():

@@ -84,6 +84,25 @@ def cmd_eval_extraction(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_resolution(settings: Settings, args: argparse.Namespace) -> int:
+    from app.eval.resolution import RESOLUTION_SET, evaluate
+    from app.pipeline.embed import create_embedder
+
+    path = Path(args.set) if args.set else RESOLUTION_SET
+    embedder = create_embedder(settings.embedder, settings.embedding_dim, settings.embed_threads)
+    report = evaluate(embedder, path)
+    print(f"resolution set: {path.name}; embedder: {settings.embedder}")
+    print(report.table())
+    if args.errors:
+        for o in report.errors():
+            d = o.decision
+            print(
+                f"  {o.name!r} ({o.type}): expected {o.expected}, got {o.got} "
+                f"[{d.outcome}, {d.rule}, score {d.score:.3f}, best {d.candidate_name!r}] {o.why}"
+            )
+    return 0
+
+
 def cmd_token_create(settings: Settings, args: argparse.Namespace) -> int:
     issued = _with_driver(
         settings, lambda d: TokenStore(d, settings.neo4j_database).create(args.name, args.scope)
@@ -120,6 +139,40 @@ def cmd_check(settings: Settings, _: argparse.Namespace) -> int:
     if problems:
         return 1
     print("the graph is consistent")
+    return 0
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from app.graph.export import export_to_dir
+
+    out = Path(args.dir)
+    counts = _with_driver(settings, lambda d: export_to_dir(d, settings.neo4j_database, out))
+    for kind, n in counts.items():
+        print(f"{n:>9} {kind.value:<9} -> {out / f'{kind.value}.ndjson'}")
+    return 0
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from app.graph.export import ExportKind
+    from app.graph.importer import default_files, import_files
+
+    files = default_files(Path(args.dir)) if args.dir else {}
+    for kind in ExportKind:
+        if (given := getattr(args, kind.value)) is not None:
+            files[kind] = Path(given)
+    if not files:
+        print(
+            "librarian: nothing to import (give DIR or --messages/--entities/...)", file=sys.stderr
+        )
+        return 2
+    for path in files.values():
+        if not path.is_file():
+            print(f"librarian: {path}: no such file", file=sys.stderr)
+            return 2
+    report = _with_driver(settings, lambda d: import_files(d, settings.neo4j_database, files))
+    for loaded in report:
+        note = f" ({loaded.skipped} skipped: what they refer to is missing)"
+        print(f"{loaded.written:>9} {loaded.kind.value}{note if loaded.skipped else ''}")
     return 0
 
 
@@ -164,6 +217,18 @@ def build_parser() -> argparse.ArgumentParser:
     extraction.add_argument("--golden", help="directory of golden files (default tests/golden)")
     extraction.add_argument("--per-file", action="store_true")
     extraction.set_defaults(func=cmd_eval_extraction)
+    resolution = eval_sub.add_parser("resolution", help="P/R/F1 of entity resolution")
+    resolution.add_argument("--set", help="labelled cases (default tests/golden/resolution.json)")
+    resolution.add_argument("--errors", action="store_true", help="list every wrong decision")
+    resolution.set_defaults(func=cmd_eval_resolution)
+    export = sub.add_parser("export", help="write messages, entities, facts, relations as NDJSON")
+    export.add_argument("dir", metavar="DIR", help="created if missing; files are overwritten")
+    export.set_defaults(func=cmd_export)
+    load = sub.add_parser("import", help="load an export (NDJSON) into the graph, MERGE by id")
+    load.add_argument("dir", metavar="DIR", nargs="?", help="a directory of <kind>.ndjson files")
+    for kind in ("messages", "entities", "facts", "relations"):
+        load.add_argument(f"--{kind}", metavar="FILE", help=f"the {kind} file (overrides DIR's)")
+    load.set_defaults(func=cmd_import)
     schema = sub.add_parser("schema", help="export the GraphQL SDL to schema.graphql")
     schema.add_argument("--check", action="store_true", help="fail if schema.graphql drifted")
     schema.set_defaults(func=cmd_schema)
