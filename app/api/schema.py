@@ -9,10 +9,14 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import Info
 
-from app.api import jobs, tokens
+from app.api import browse, jobs, registry, tokens
+from app.api import explain as explain_api
+from app.api import merges as merges_api
 from app.api.context import Context
-from app.api.extensions import ErrorCodes, LibrarianSchema, ScopeGate
+from app.api.export import ExportPage, export_page
+from app.api.extensions import ErrorCodes, LibrarianSchema, QueryCount, ScopeGate
 from app.api.health import Health, check_all
+from app.api.pagination import Connection, Node
 from app.api.scalars import SCALAR_OVERRIDES
 from app.config import Settings
 
@@ -51,6 +55,43 @@ class Query:
     api_tokens: list[tokens.ApiTokenType] = strawberry.field(
         resolver=_api_tokens, description="API tokens (admin scope)."
     )
+    node: Node | None = strawberry.field(
+        resolver=browse.node, description="Any object by its id (a merged entity: its survivor)."
+    )
+    conversations: Connection[jobs.Conversation] = strawberry.field(
+        resolver=browse.conversations, description="Conversations, newest first."
+    )
+    entities: Connection[browse.Entity] = strawberry.field(
+        resolver=browse.entities, description="Active entities by id, optionally filtered."
+    )
+    entity: browse.Entity | None = strawberry.field(
+        resolver=browse.entity, description="An entity by id (a merged id: its survivor)."
+    )
+    facts: Connection[browse.Fact] = strawberry.field(
+        resolver=browse.facts, description="Facts by id, optionally of a field or an entity."
+    )
+    relations: Connection[browse.Relation] = strawberry.field(
+        resolver=browse.relations, description="Relations, optionally of one label."
+    )
+    explain: explain_api.Explanation = strawberry.field(
+        resolver=explain_api.explain,
+        description="Why a fact or relation exists: its messages, jobs, resolution and merges.",
+    )
+    export: ExportPage = strawberry.field(
+        resolver=export_page,
+        description="One page of an export (entities, facts, relations or messages) as text.",
+    )
+    schema_registry: list[registry.SchemaLabel] = strawberry.field(
+        resolver=registry.schema_registry,
+        description="Canonical labels (of one kind, or all) with their aliases and usage.",
+    )
+    merge: merges_api.Merge | None = strawberry.field(
+        resolver=merges_api.merge, description="A merge record by id."
+    )
+    merges: list[merges_api.Merge] = strawberry.field(
+        resolver=merges_api.merges,
+        description="Merges with this entity as source or target, newest first (at most 100).",
+    )
 
 
 @strawberry.type
@@ -69,6 +110,26 @@ class Mutation:
     revoke_api_token: tokens.ApiTokenType = strawberry.mutation(
         resolver=_revoke_api_token,
         description="Revoke an API token (admin scope); it is kept, marked revoked.",
+    )
+    make_label_alias: registry.LabelChange = strawberry.mutation(
+        resolver=registry.make_label_alias,
+        description="Make a label an alias of a canonical label; its data and aliases move there.",
+    )
+    make_label_canonical: registry.LabelChange = strawberry.mutation(
+        resolver=registry.make_label_canonical,
+        description="Make an alias canonical again; data extracted under it moves back.",
+    )
+    undo_label_change: registry.LabelChange = strawberry.mutation(
+        resolver=registry.undo_label_change,
+        description="Undo a label change exactly (CONFLICT while a later change depends on it).",
+    )
+    merge_entities: merges_api.Merge = strawberry.mutation(
+        resolver=merges_api.merge_entities,
+        description="Merge the source entity into the target; undoable with undoMerge.",
+    )
+    undo_merge: merges_api.Merge = strawberry.mutation(
+        resolver=merges_api.undo_merge,
+        description="Undo a merge exactly (CONFLICT while a later merge depends on it).",
     )
 
 
@@ -95,5 +156,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
             ScopeGate,
             ErrorCodes,
+            QueryCount,
         ],
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,13 +22,15 @@ from app.errors import LibrarianError
 from app.graph.conversations import messages_of, store_staged_messages
 from app.graph.jobs import Job, JobStore, LeaseLost
 from app.graph.knowledge import KnowledgeStore
+from app.graph.resolution import ResolutionStore, decision_row, graph_write_lock
 from app.jobs.progress import publish
 from app.jobs.queue import JobQueue
 from app.logging import bound
 from app.pipeline.embed import Embedder
 from app.pipeline.extract.base import Extractor, windows
+from app.pipeline.match import Mention, decide
 from app.pipeline.models import Extraction
-from app.pipeline.resolve import entity_id, group_mentions
+from app.pipeline.resolve import entity_id, entity_text, group_mentions
 from app.pipeline.rows import fact_rows, merge_window, relation_rows, usage_row
 from app.pipeline.stabilize import canonical_form, node_label
 
@@ -63,8 +64,11 @@ class JobRunner:
         db = deps.settings.neo4j_database
         self.jobs = JobStore(deps.driver, db)
         self.knowledge = KnowledgeStore(deps.driver, db)
+        self.resolution = ResolutionStore(deps.driver, db)
         # Stage outputs of the jobs running in this process; a resumed job reads them from Neo4j.
         self._checkpoints: dict[tuple[str, str], Any] = {}
+        # Name embeddings computed by resolve, reused by write for new entities.
+        self._vectors: dict[str, dict[str, list[float]]] = {}
 
     async def run(self, job_id: str) -> Job | None:
         """Claim and run the job; None when another worker holds it or it is finished."""
@@ -86,12 +90,23 @@ class JobRunner:
             stage = job.stage
             try:
                 timings: dict[str, float] = {}
-                for stage, step in self._stages():
-                    began = time.perf_counter()
-                    job = await self.jobs.set_stage(job, stage, STAGE_START[stage])
-                    await publish(self.deps.redis, job)
-                    await step(job)
-                    timings[stage] = round((time.perf_counter() - began) * 1000, 1)
+                async with contextlib.AsyncExitStack() as held:
+                    for stage, step in self._stages():
+                        if stage == "resolve":  # until the end of write (see ADR 0009)
+                            began = time.perf_counter()
+                            await held.enter_async_context(
+                                graph_write_lock(
+                                    self.deps.redis,
+                                    ttl=settings.resolve_lock_ttl_seconds,
+                                    wait=settings.resolve_lock_wait_seconds,
+                                )
+                            )
+                            timings["lock_wait"] = round((time.perf_counter() - began) * 1000, 1)
+                        began = time.perf_counter()
+                        job = await self.jobs.set_stage(job, stage, STAGE_START[stage])
+                        await publish(self.deps.redis, job)
+                        await step(job)
+                        timings[stage] = round((time.perf_counter() - began) * 1000, 1)
                 job = await self.jobs.complete(job)
                 await publish(self.deps.redis, job)
                 log.info(
@@ -114,6 +129,7 @@ class JobRunner:
             finally:
                 for key in [k for k in self._checkpoints if k[0] == job_id]:
                     del self._checkpoints[key]
+                self._vectors.pop(job_id, None)
                 renewer.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewer
@@ -220,19 +236,46 @@ class JobRunner:
         await self._save(job, "extract", combined.model_dump())
 
     async def _resolve(self, job: Job) -> None:
-        if await self._load(job.id, "resolve") is not None:
-            return
+        """Group this source's mentions, then match each group against the whole graph.
+
+        Always recomputed, never resumed from a checkpoint: it runs under the write lock, and
+        what it decided before a crash may be stale now that other jobs have written.
+        """
+        settings = self.deps.settings
         extraction = Extraction.model_validate(await self._load(job.id, "extract"))
         types = await self._canonical("entity_type", {e.type for e in extraction.entities})
         for mention in extraction.entities:
             mention.type = types.get(mention.type, "")
         extraction.entities = [e for e in extraction.entities if e.type]
         groups, key_map = group_mentions(extraction)
-        existing = await self.knowledge.existing_entities(
-            [{"idx": i, "type": g.type, "names": sorted(g.names())} for i, g in enumerate(groups)]
+        vectors = await asyncio.to_thread(
+            self.deps.embedder.embed, [entity_text(g.name, g.type) for g in groups]
         )
-        for i, group in enumerate(groups):
-            group.id = existing.get(i) or entity_id(group.type, group.normalized_name)
+        candidates = await self.resolution.candidates(
+            [
+                {"idx": i, "type": g.type, "names": sorted(g.names()), "vec": vec}
+                for i, (g, vec) in enumerate(zip(groups, vectors, strict=True))
+            ]
+        )
+        decisions: list[dict[str, Any]] = []
+        for i, (group, vec) in enumerate(zip(groups, vectors, strict=True)):
+            query = Mention(group.name, group.type, group.names(), vec)
+            decision = decide(query, candidates.get(i, []), settings.resolve_threshold)
+            group.id = decision.entity_id or entity_id(group.type, group.normalized_name)
+            decisions.append(
+                decision_row(
+                    job_id=job.id,
+                    source_id=job.source_id,
+                    extractor=job.extractor,
+                    entity_id=group.id,
+                    entity_type=group.type,
+                    normalized_name=group.normalized_name,
+                    mention=group.name,
+                    names=sorted(group.names()),
+                    decision=decision,
+                )
+            )
+        self._vectors[job.id] = {g.id: v for g, v in zip(groups, vectors, strict=True) if g.id}
         await self._save(
             job,
             "resolve",
@@ -249,6 +292,7 @@ class JobRunner:
                     for g in groups
                 ],
                 "keys": {key: g.id for key, g in key_map.items()},
+                "decisions": decisions,
             },
         )
 
@@ -265,8 +309,8 @@ class JobRunner:
         labels: dict[str, dict[str, str]] = await self._load(job.id, "labels") or {}
         keys: dict[str, str] = resolved.get("keys", {})
         entities = [{**e, "label": node_label(e["type"])} for e in resolved.get("entities", [])]
-        facts, field_usage = fact_rows(extraction, keys, labels.get("field", {}))
-        relations, relation_usage = relation_rows(extraction, keys, labels.get("relation", {}))
+        facts, _ = fact_rows(extraction, keys, labels.get("field", {}))
+        relations, _ = relation_rows(extraction, keys, labels.get("relation", {}))
         await self.knowledge.write(
             source_id=job.source_id,
             job_id=job.id,
@@ -275,15 +319,19 @@ class JobRunner:
             facts=facts,
             relations=relations,
         )
-        await self.knowledge.count_usage("field", field_usage)
-        await self.knowledge.count_usage("relation", relation_usage)
-        await self.knowledge.count_usage("entity_type", Counter(e["type"] for e in entities))
+        await self.resolution.record(resolved.get("decisions", []))
         missing = await self.knowledge.entities_without_embedding([e["id"] for e in entities])
         if missing:
-            texts = [f"{name} ({etype})" for _, name, etype in missing]
-            vectors = await asyncio.to_thread(self.deps.embedder.embed, texts)
+            # The vectors resolve computed from the names this job used, when it has them.
+            known = self._vectors.pop(job.id, {})
+            todo = [(eid, name, etype) for eid, name, etype in missing if eid not in known]
+            if todo:
+                fresh = await asyncio.to_thread(
+                    self.deps.embedder.embed, [entity_text(n, t) for _, n, t in todo]
+                )
+                known.update({eid: v for (eid, _, _), v in zip(todo, fresh, strict=True)})
             await self.knowledge.set_embeddings(
-                "Entity", {eid: v for (eid, _, _), v in zip(missing, vectors, strict=True)}
+                "Entity", {eid: known[eid] for eid, _, _ in missing}
             )
 
     async def _canonical(self, kind: str, raw_labels: set[str]) -> dict[str, str]:
@@ -294,7 +342,9 @@ class JobRunner:
                 forms[raw] = canonical_form(raw, kind)
             except ValueError:
                 log.warning("label.unusable", kind=kind, raw=raw)
-        mapping = await self.knowledge.canonical_labels(kind, set(forms.values()))
+        mapping = await self.knowledge.canonical_labels(
+            kind, set(forms.values()), embed=self.deps.embedder.embed
+        )
         return {raw: mapping[form] for raw, form in forms.items()}
 
 

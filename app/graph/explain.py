@@ -1,0 +1,95 @@
+"""Provenance of a fact or relation: the messages that say it, the jobs that read them, and the
+resolution decisions and merges that put it on its entity (``explain(id)``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.graph.browse import FACT, MESSAGE, RELATION, Reader, relation_by_id
+
+# The citing messages in conversation order, and the jobs of their conversations.
+_SOURCES = f"""
+UNWIND $message_ids AS mid
+MATCH (m:Message {{id: mid}})
+WITH m ORDER BY m.conversation_id, m.seq
+WITH collect(m {MESSAGE}) AS messages, collect(DISTINCT m.conversation_id) AS conversations
+CALL (conversations) {{
+  UNWIND conversations AS cid
+  MATCH (:Conversation {{id: cid}})-[:HAS_JOB]->(j:Job)
+  RETURN collect(j.id) AS jobs
+}}
+RETURN messages, jobs
+"""
+
+# Decisions of those jobs about the entities (and about entities merged into them).
+_DECISIONS = """
+UNWIND $entity_ids AS eid
+MATCH (e:Entity {id: eid})
+OPTIONAL MATCH (loser:Entity)-[:MERGED_INTO]->(e)
+WITH e, collect(loser) AS losers
+UNWIND [e] + losers AS n
+MATCH (r:Resolution)-[:RESOLVED_TO]->(n)
+WHERE r.job_id IN $job_ids
+RETURN DISTINCT r {.*, created_at: r.created_at} AS r ORDER BY r.created_at, r.id
+"""
+
+_MERGES = """
+UNWIND $entity_ids AS eid
+MATCH (m:Merge) WHERE m.source_id = eid OR m.target_id = eid
+RETURN DISTINCT m {.id, .source_id, .target_id, .status, .created_at, .undone_at, .actor} AS m
+ORDER BY m.created_at DESC LIMIT 50
+"""
+
+
+async def explain(db: Reader, node_id: str) -> dict[str, Any] | None:
+    """Everything behind a fact (``fact_…``) or relation (``rel_…``); None if there is none."""
+    if node_id.startswith("fact_"):
+        records = await db.read(
+            f"MATCH (x:Fact {{id: $id}}) OPTIONAL MATCH (x)-[:FROM]->(m:Message) "
+            f"RETURN x {FACT} AS row, collect(m.id) AS message_ids",
+            id=node_id,
+        )
+        if not records:
+            return None
+        row = dict(records[0]["row"])
+        out: dict[str, Any] = {"fact": row, "relation": None}
+        message_ids = list(records[0]["message_ids"])
+        entity_ids = [row["entity_id"]]
+        produced_by = row.get("job_id")
+    elif node_id.startswith("rel_"):
+        found = await relation_by_id(db, node_id)
+        if found is None:
+            return None
+        row = found
+        out = {"fact": None, "relation": row}
+        message_ids = list(row.get("evidence") or [])
+        entity_ids = [row["source_id"], row["target_id"]]
+        records = await db.read(
+            "MATCH (a:Entity {id: $a})-[r]->(:Entity) WHERE r.id = $id RETURN r.job_id AS job, "
+            "r.extractor AS extractor",
+            a=row["source_id"],
+            id=node_id,
+        )
+        produced_by = records[0]["job"] if records else None
+        row["extractor"] = records[0]["extractor"] if records else None
+    else:
+        return None
+    sources = await db.read(_SOURCES, message_ids=message_ids)
+    messages = list(sources[0]["messages"]) if sources else []
+    jobs = list(sources[0]["jobs"]) if sources else []
+    if produced_by and produced_by not in jobs:
+        jobs.insert(0, produced_by)
+    decisions = await db.read(_DECISIONS, entity_ids=entity_ids, job_ids=jobs)
+    merges = await db.read(_MERGES, entity_ids=entity_ids)
+    out.update(
+        messages=[dict(m) for m in messages],
+        job_ids=jobs,
+        produced_by=produced_by,
+        extractor=(out["fact"] or out["relation"]).get("extractor"),
+        decisions=[dict(r["r"]) for r in decisions],
+        merges=[dict(r["m"]) for r in merges],
+    )
+    return out
+
+
+__all__ = ["RELATION", "explain"]
