@@ -12,6 +12,8 @@ from typing import Any, Protocol
 
 import neo4j
 
+from app.pipeline.rows import relation_anchor
+
 
 class Reader(Protocol):
     """Anything that runs a read statement; the API's per-request ``Db`` counts them."""
@@ -231,14 +233,22 @@ async def by_id(db: Reader, label: str, ids: list[str]) -> list[dict[str, Any] |
 
 
 async def relation_by_id(db: Reader, relation_id: str) -> dict[str, Any] | None:
-    """A relation from its id alone.
+    """A relation from its id, found through the entity the id names (``relation_anchor``).
 
-    The id carries no endpoint, so this scans entity relationships: linear in their number,
-    kept for ``node(id)``; code that knows an endpoint should anchor on it (adr/0008).
+    That entity may since have been merged: the relation then sits on its survivor. It may be
+    either end, as a merge re-creates relations on the survivor with their ids.
     """
+    anchor = relation_anchor(relation_id)
+    if anchor is None:
+        return None
     records = await db.read(
-        f"MATCH (a:Entity)-[r]->(b:Entity) WHERE r.id = $id AND {IS_RELATION} "
+        "MATCH (e0:Entity {id: $anchor}) "
+        "OPTIONAL MATCH (e0)-[:MERGED_INTO]->(s:Entity) "
+        "WITH coalesce(s, e0) AS e "
+        "MATCH (e)-[r]-(:Entity) WHERE r.id = $id "
+        "WITH r, startNode(r) AS a, endNode(r) AS b "
         f"RETURN {RELATION} AS row LIMIT 1",
+        anchor=anchor,
         id=relation_id,
     )
     return dict(records[0]["row"]) if records else None

@@ -35,8 +35,13 @@ RETURN DISTINCT r {.*, created_at: r.created_at} AS r ORDER BY r.created_at, r.i
 
 _MERGES = """
 UNWIND $entity_ids AS eid
-MATCH (m:Merge) WHERE m.source_id = eid OR m.target_id = eid
-RETURN DISTINCT m {.id, .source_id, .target_id, .status, .created_at, .undone_at, .actor} AS m
+CALL (eid) {
+  MATCH (m:Merge {source_id: eid}) RETURN m
+  UNION
+  MATCH (m:Merge {target_id: eid}) RETURN m
+}
+WITH DISTINCT m
+RETURN m {.id, .source_id, .target_id, .status, .created_at, .undone_at, .actor} AS m
 ORDER BY m.created_at DESC LIMIT 50
 """
 

@@ -20,8 +20,24 @@ def fact_id(entity_id: str, field: str, normalized_value: str) -> str:
 
 
 def relation_id(source_id: str, rel_type: str, target_id: str) -> str:
+    """``rel_<source key>_<hash>``: deterministic, and it names the entity it starts from.
+
+    Neo4j cannot index one property across every relationship type, so a relation is found by
+    seeking its source entity and looking among that entity's relationships
+    (``relation_anchor``), never by scanning all of them.
+    """
     key = f"{source_id}|{rel_type}|{target_id}"
-    return "rel_" + hashlib.sha256(key.encode()).hexdigest()[:24]
+    anchor = source_id.removeprefix("ent_")
+    return f"rel_{anchor}_" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def relation_anchor(relation_id: str) -> str | None:
+    """The id of the entity a relation was first written from; None for an id without one."""
+    body = relation_id.removeprefix("rel_")
+    anchor, sep, digest = body.rpartition("_")
+    if not relation_id.startswith("rel_") or not sep or not anchor or len(digest) != 24:
+        return None
+    return f"ent_{anchor}"
 
 
 def usage_row(usage: Usage) -> dict[str, float]:

@@ -413,3 +413,39 @@ async def test_an_ingested_conversation_can_be_browsed(
     assert entities["totalCount"] == len(entities["edges"]) > 0
     some = entities["edges"][0]["node"]
     assert (await _ok(gql, token, NODE, id=some["id"]))["node"]["name"] == some["name"]
+
+
+async def test_a_relation_is_found_by_id_wherever_merges_have_moved_it(
+    graph: neo4j.AsyncDriver, gql: Gql, admin_token: IssuedToken
+) -> None:
+    data = GraphBuilder(graph)
+    token = admin_token.secret
+    _, msgs = await data.conversation("Launch", ["Anna works at Acme."])
+    ana, anna = await data.entities("person", ["Ana Silva", "Anna Silva"])
+    (acme,) = await data.entities("organization", ["Acme"])
+    (rel,) = await data.relate(anna, "works_at", [acme], evidence=[msgs[0]])
+    merged = await _ok(
+        gql,
+        token,
+        "mutation($s: ID!, $t: ID!) { mergeEntities(sourceId: $s, targetId: $t) { id } }",
+        s=anna,
+        t=ana,
+    )
+    moved = (await _ok(gql, token, NODE, id=rel))["node"]
+    assert moved["source"] == {"name": "Ana Silva"}  # re-created on the survivor, same id
+    explained = await _ok(
+        gql,
+        token,
+        "query($id: ID!) { explain(id: $id) { messages { id } merges { sourceId status } } }",
+        id=rel,
+    )
+    assert explained["explain"]["messages"] == [{"id": msgs[0]}]
+    assert explained["explain"]["merges"] == [{"sourceId": anna, "status": "active"}]
+    await _ok(
+        gql,
+        token,
+        "mutation($m: ID!) { undoMerge(mergeId: $m) { id } }",
+        m=merged["mergeEntities"]["id"],
+    )
+    back = (await _ok(gql, token, NODE, id=rel))["node"]
+    assert back["source"] == {"name": "Anna Silva"}

@@ -50,3 +50,15 @@ def test_same_statement_is_one_row_with_best_confidence_and_all_citations() -> N
         ("ent_ana", "WORKS_AT", "ent_acme")
     ], "a relation from an entity to itself is dropped"
     assert rel_usage == {"works_at": 1}
+
+
+def test_a_relation_id_names_the_entity_it_starts_from() -> None:
+    from app.pipeline.rows import relation_anchor, relation_id
+
+    rid = relation_id("ent_0123abcd", "WORKS_AT", "ent_99")
+    assert rid.startswith("rel_0123abcd_")
+    assert relation_anchor(rid) == "ent_0123abcd"
+    assert relation_id("ent_0123abcd", "WORKS_AT", "ent_99") == rid
+    assert relation_id("ent_0123abcd", "LIVES_IN", "ent_99") != rid
+    assert relation_anchor("rel_" + "f" * 24) is None  # no entity in it
+    assert relation_anchor("fact_x") is None
