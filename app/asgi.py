@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 from collections.abc import AsyncIterator
@@ -19,6 +20,8 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import changes
+from app.api import cache
 from app.api.context import Services
 from app.api.export import export_endpoint
 from app.api.health import check_neo4j, check_redis
@@ -111,9 +114,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         log.info("api.start", neo4j=settings.neo4j_uri, redis=settings.redis_url)
+        listener = asyncio.create_task(changes.listen(redis_client, cache.clear_all))
         try:
             yield
         finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
             await redis_client.aclose()
             await driver.close()
             log.info("api.stop")

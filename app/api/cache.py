@@ -1,21 +1,30 @@
-"""Short-lived caches of the API process, for reads that are costly and may be a little stale.
+"""Short-lived caches of the API process, for reads that are costly or hot.
 
-The schema-registry overview counts usage over the whole graph, so it is cached per kind for
-``REGISTRY_TTL_SECONDS``. Label mutations made through this API clear it at once; labels and
-data written by workers are seen within the TTL.
+- The schema-registry overview counts usage over the whole graph: cached per kind for
+  ``REGISTRY_TTL_SECONDS``.
+- Hot entities: entity rows by id (what ``entity``, ``node`` and every nested ``entity``
+  field read), for ``ENTITY_TTL_SECONDS``.
+
+Every cache is cleared on writes: at once by this process's own mutations (``changed``), and
+by the graph-changed notice that workers and other API processes publish (``app.changes``).
+The TTL bounds staleness only when a notice is lost (Redis down).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Final, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
+import redis.asyncio
 from cachetools import TTLCache
 
+from app import changes
 from app.graph.registry import RegistryEntry
 
 REGISTRY_TTL_SECONDS: Final = 30.0
+ENTITY_TTL_SECONDS: Final = 60.0
+ENTITY_CACHE_SIZE: Final = 20_000
 
 T = TypeVar("T")
 
@@ -49,3 +58,46 @@ class AsyncTTLCache(Generic[T]):
 
 #: One per API process: cleared by makeLabelAlias, makeLabelCanonical and undoLabelChange.
 registry_overview: Final[AsyncTTLCache[list[RegistryEntry]]] = AsyncTTLCache(REGISTRY_TTL_SECONDS)
+
+
+class RowCache:
+    """Rows by id shared by the requests of one process; misses are loaded by the caller.
+
+    ``lookup`` returns the cached rows and a generation; ``store`` keeps loaded rows only if
+    no clear happened in between, so a row read before a write is never cached after it.
+    """
+
+    def __init__(self, ttl: float, maxsize: int) -> None:
+        self._cache: TTLCache[str, dict[str, Any]] = TTLCache(maxsize=maxsize, ttl=ttl)
+        self._lock = threading.Lock()
+        self._generation = 0
+
+    def lookup(self, ids: list[str]) -> tuple[dict[str, dict[str, Any]], int]:
+        with self._lock:
+            found = {i: self._cache[i] for i in ids if i in self._cache}
+            return found, self._generation
+
+    def store(self, rows: dict[str, dict[str, Any]], generation: int) -> None:
+        with self._lock:
+            if generation == self._generation:
+                self._cache.update(rows)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+            self._generation += 1
+
+
+#: Entity rows by the id asked for (a merged id maps to its survivor's row).
+entities: Final[RowCache] = RowCache(ENTITY_TTL_SECONDS, ENTITY_CACHE_SIZE)
+
+
+def clear_all(reason: str = "") -> None:
+    registry_overview.clear()
+    entities.clear()
+
+
+async def changed(client: redis.asyncio.Redis, reason: str) -> None:
+    """After a write made by this process: clear its caches, then tell the others."""
+    clear_all(reason)
+    await changes.announce(client, reason)

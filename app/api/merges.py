@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
+from app.api.cache import changed
 from app.api.context import Context
 from app.graph import merges as store
 
@@ -61,11 +62,14 @@ async def merge_entities(
     info: Info[Context, None], source_id: strawberry.ID, target_id: strawberry.ID
 ) -> Merge:
     merge = await _store(info).merge(str(source_id), str(target_id), actor=_actor(info))
+    await changed(info.context.services.redis, "merge")
     return Merge.from_stored(merge)
 
 
 async def undo_merge(info: Info[Context, None], merge_id: strawberry.ID) -> Merge:
-    return Merge.from_stored(await _store(info).undo(str(merge_id), actor=_actor(info)))
+    undone = await _store(info).undo(str(merge_id), actor=_actor(info))
+    await changed(info.context.services.redis, "undo_merge")
+    return Merge.from_stored(undone)
 
 
 async def merge(info: Info[Context, None], id: strawberry.ID) -> Merge | None:

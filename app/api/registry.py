@@ -9,7 +9,7 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
-from app.api.cache import registry_overview
+from app.api.cache import changed, registry_overview
 from app.api.context import Context
 from app.graph import label_changes
 from app.graph.registry import AliasEntry, LabelRegistry, RegistryEntry
@@ -133,7 +133,7 @@ async def make_label_alias(
     try:
         change = await _changes(info).make_alias(kind.value, label, canonical)
     finally:
-        registry_overview.clear()
+        await changed(info.context.services.redis, "label_change")
     return LabelChange.from_record(change)
 
 
@@ -143,7 +143,7 @@ async def make_label_canonical(
     try:
         change = await _changes(info).make_canonical(kind.value, label)
     finally:
-        registry_overview.clear()
+        await changed(info.context.services.redis, "label_change")
     return LabelChange.from_record(change)
 
 
@@ -151,5 +151,5 @@ async def undo_label_change(info: Info[Context, None], id: strawberry.ID) -> Lab
     try:
         change = await _changes(info).undo(str(id))
     finally:
-        registry_overview.clear()
+        await changed(info.context.services.redis, "label_change")
     return LabelChange.from_record(change)

@@ -17,6 +17,7 @@ import neo4j
 import redis.asyncio
 import structlog
 
+from app import changes
 from app.config import Settings
 from app.errors import LibrarianError
 from app.graph.conversations import messages_of, store_staged_messages
@@ -320,6 +321,7 @@ class JobRunner:
             relations=relations,
         )
         await self.resolution.record(resolved.get("decisions", []))
+        await changes.announce(self.deps.redis, "job_write")
         missing = await self.knowledge.entities_without_embedding([e["id"] for e in entities])
         if missing:
             # The vectors resolve computed from the names this job used, when it has them.

@@ -1,0 +1,58 @@
+"""Graph-changed notices over Redis pub/sub, so API processes drop cached reads on writes.
+
+Workers announce after a job's write stage; the API announces after merges and label changes
+(and clears its own caches at once). Each API process listens and clears its caches on every
+notice. A notice lost while Redis is down costs at most the caches' TTL of staleness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import redis.asyncio
+import structlog
+
+log = structlog.get_logger(__name__)
+
+CHANNEL = "librarian:graph-changed"
+
+
+async def announce(client: redis.asyncio.Redis, reason: str) -> None:
+    """Tell every API process the graph changed; a failure is logged, never raised (the
+    change itself is already committed)."""
+    try:
+        await client.publish(CHANNEL, reason)
+    except Exception as exc:
+        log.warning("graph_changed.announce_failed", reason=reason, error=str(exc))
+
+
+async def listen(
+    client: redis.asyncio.Redis, on_change: Callable[[str], None], retry_seconds: float = 1.0
+) -> None:
+    """Call ``on_change`` for each notice until cancelled; reconnects after Redis errors.
+
+    A reconnect also calls ``on_change``: notices sent while disconnected are lost.
+    """
+    delay = retry_seconds
+    while True:
+        pubsub = client.pubsub()
+        try:
+            await pubsub.subscribe(CHANNEL)
+            on_change("subscribed")
+            delay = retry_seconds
+            async for message in pubsub.listen():
+                if message.get("type") == "message":
+                    data = message.get("data")
+                    on_change(data.decode() if isinstance(data, bytes) else str(data))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("graph_changed.listen_failed", error=str(exc), retry_in=delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+        finally:
+            try:
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
+            except Exception as exc:  # the connection is gone already
+                log.debug("graph_changed.close_failed", error=str(exc))
