@@ -14,17 +14,23 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, Final, Generic, TypeVar
+from contextlib import AbstractAsyncContextManager
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import redis.asyncio
 from cachetools import TTLCache
 
 from app import changes
 from app.graph.registry import RegistryEntry
+from app.graph.resolution import HeldLock, graph_write_lock
 
 REGISTRY_TTL_SECONDS: Final = 30.0
 ENTITY_TTL_SECONDS: Final = 60.0
+API_LOCK_WAIT_SECONDS: Final = 30.0
 ENTITY_CACHE_SIZE: Final = 20_000
+
+if TYPE_CHECKING:
+    from app.api.context import Services
 
 T = TypeVar("T")
 
@@ -101,3 +107,14 @@ async def changed(client: redis.asyncio.Redis, reason: str) -> None:
     """After a write made by this process: clear its caches, then tell the others."""
     clear_all(reason)
     await changes.announce(client, reason)
+
+
+def write_lock(services: Services) -> AbstractAsyncContextManager[HeldLock]:
+    """The resolve-and-write lock (adr/0009) for a correction made through the API, so a job
+    never writes between a merge or label change and its commit."""
+    settings = services.settings
+    return graph_write_lock(
+        services.redis,
+        ttl=settings.resolve_lock_ttl_seconds,
+        wait=min(settings.resolve_lock_wait_seconds, API_LOCK_WAIT_SECONDS),
+    )

@@ -8,7 +8,7 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
-from app.api.cache import changed
+from app.api.cache import changed, write_lock
 from app.api.context import Context
 from app.graph import merges as store
 
@@ -61,13 +61,15 @@ def _actor(info: Info[Context, None]) -> str | None:
 async def merge_entities(
     info: Info[Context, None], source_id: strawberry.ID, target_id: strawberry.ID
 ) -> Merge:
-    merge = await _store(info).merge(str(source_id), str(target_id), actor=_actor(info))
+    async with write_lock(info.context.services):
+        merge = await _store(info).merge(str(source_id), str(target_id), actor=_actor(info))
     await changed(info.context.services.redis, "merge")
     return Merge.from_stored(merge)
 
 
 async def undo_merge(info: Info[Context, None], merge_id: strawberry.ID) -> Merge:
-    undone = await _store(info).undo(str(merge_id), actor=_actor(info))
+    async with write_lock(info.context.services):
+        undone = await _store(info).undo(str(merge_id), actor=_actor(info))
     await changed(info.context.services.redis, "undo_merge")
     return Merge.from_stored(undone)
 

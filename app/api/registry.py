@@ -9,7 +9,7 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
-from app.api.cache import changed, registry_overview
+from app.api.cache import changed, registry_overview, write_lock
 from app.api.context import Context
 from app.graph import label_changes
 from app.graph.registry import AliasEntry, LabelRegistry, RegistryEntry
@@ -131,7 +131,8 @@ async def make_label_alias(
     info: Info[Context, None], kind: LabelKind, label: str, canonical: str
 ) -> LabelChange:
     try:
-        change = await _changes(info).make_alias(kind.value, label, canonical)
+        async with write_lock(info.context.services):
+            change = await _changes(info).make_alias(kind.value, label, canonical)
     finally:
         await changed(info.context.services.redis, "label_change")
     return LabelChange.from_record(change)
@@ -141,7 +142,8 @@ async def make_label_canonical(
     info: Info[Context, None], kind: LabelKind, label: str
 ) -> LabelChange:
     try:
-        change = await _changes(info).make_canonical(kind.value, label)
+        async with write_lock(info.context.services):
+            change = await _changes(info).make_canonical(kind.value, label)
     finally:
         await changed(info.context.services.redis, "label_change")
     return LabelChange.from_record(change)
@@ -149,7 +151,8 @@ async def make_label_canonical(
 
 async def undo_label_change(info: Info[Context, None], id: strawberry.ID) -> LabelChange:
     try:
-        change = await _changes(info).undo(str(id))
+        async with write_lock(info.context.services):
+            change = await _changes(info).undo(str(id))
     finally:
         await changed(info.context.services.redis, "label_change")
     return LabelChange.from_record(change)

@@ -62,6 +62,12 @@ CHECKS: dict[str, tuple[str, str]] = {
         "{ MATCH (:Entity {id: m.source_id})-[r:MERGED_INTO]->(:Entity) WHERE r.merge_id = m.id } "
         "RETURN m.id AS id",
     ),
+    "type_label_mismatch": (
+        "active entities whose type label is not their type",
+        "MATCH (e:Entity) WHERE NOT e:Merged AND e.type IS NOT NULL AND NOT "
+        "reduce(acc = '', w IN split(e.type, '_') | acc + toUpper(left(w, 1)) + substring(w, 1)) "
+        "IN labels(e) RETURN e.id AS id",
+    ),
     "self_canonical_labels": (
         "schema labels that are their own canonical label",
         "MATCH (s:SchemaLabel)-[:CANONICAL]->(s) RETURN s.id AS id",

@@ -276,9 +276,14 @@ _RETYPE = (
     "WITH a, r, b, r.id AS id CREATE (a)-[n:$($dst_type)]->(b) SET n = properties(r), "
     "n.label = $dst DELETE r RETURN id, a.id AS source"
 )
-_MOVE_ALL_RELATIONS = "MATCH (a)-[r:$($src_type)]->(b) WITH a, r, b LIMIT $batch " + _RETYPE
+# Anchored on entities: a system node or relationship can never carry an extracted label
+# (stabilize.RESERVED), and these queries would not touch one if it did.
+_MOVE_ALL_RELATIONS = (
+    "MATCH (a:Entity)-[r:$($src_type)]->(b:Entity) WHERE r.id IS NOT NULL "
+    "WITH a, r, b LIMIT $batch " + _RETYPE
+)
 _MOVE_ALL_ACTIVE = (
-    "MATCH (e:$($src_type)) WITH e LIMIT $batch "
+    "MATCH (e:Entity:$($src_type)) WHERE NOT e:Merged WITH e LIMIT $batch "
     "REMOVE e:$($src_type) SET e:$($dst_type), e.type = $dst RETURN e.id AS id"
 )
 # Merged entities carry no type label (ADR 0008), only the property.

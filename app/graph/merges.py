@@ -160,7 +160,13 @@ async def _merge_tx(
     record: dict[str, Any] = {
         "version": RECORD_VERSION,
         "source": {"labels": _labels(source), "updated_at": encode(source["updated_at"])},
-        "target": {"aliases": target["aliases"], "updated_at": encode(target["updated_at"])},
+        "target": {
+            "aliases": target["aliases"],
+            "added_aliases": [
+                a for a in merged_aliases(target, source) if a not in (target["aliases"] or [])
+            ],
+            "updated_at": encode(target["updated_at"]),
+        },
         "facts": encode(found["facts"]),
         "mentions": encode(found["mentions"]),
         "relations": encode(found["relations"]),
@@ -252,7 +258,8 @@ async def _undo_tx(tx: neo4j.AsyncManagedTransaction, merge_id: str, actor: str 
                 for x in record["repointed"]
             ],
             "source_labels": record["source"]["labels"],
-            "target_aliases": record["target"]["aliases"],
+            "target_aliases": record["target"]["aliases"] or [],
+            "added_aliases": record["target"].get("added_aliases", []),
             "source_updated_at": decode(record["source"]["updated_at"]),
             "target_updated_at": decode(record["target"]["updated_at"]),
         },

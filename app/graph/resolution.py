@@ -22,6 +22,7 @@ from typing import Any
 import neo4j
 import redis.asyncio
 import structlog
+from redis.asyncio.lock import Lock
 from redis.exceptions import LockError
 
 from app.errors import Unavailable
@@ -30,12 +31,15 @@ from app.pipeline.match import Candidate, Decision
 log = structlog.get_logger(__name__)
 
 LOCK_KEY = "librarian:lock:resolve-write"
-BLOCK = 10  # candidates per index and group
-_TERM = re.compile(r"[a-z0-9]+")
+# Candidates per index and group. The indexes rank across every type and include merged
+# entities, which are filtered out afterwards, so ask for more than the matcher needs.
+BLOCK = 30
+_TERM = re.compile(r"[^\W_]+")  # letters and digits of any script: never Lucene syntax
 
 CANDIDATES = """
 UNWIND $groups AS g
 CALL (g) {
+  WITH g WHERE g.q <> ''
   CALL db.index.fulltext.queryNodes('entity_text', g.q, {limit: $k}) YIELD node
   RETURN node
   UNION
@@ -62,8 +66,9 @@ MERGE (r)-[:RESOLVED_TO]->(e)
 def lucene_query(names: Sequence[str]) -> str:
     """Every word of every name, fuzzy by one edit when long enough to survive a typo.
 
-    Normalised names hold only ``[a-z0-9 ]``, so no Lucene syntax can get through; the words are
-    filtered again here anyway, since this string is a query language.
+    Only runs of letters and digits (any script) are kept, so no Lucene syntax can get
+    through; the empty string comes back when nothing is left, and the fulltext lookup is then
+    skipped (Lucene refuses an empty query).
     """
     terms: list[str] = []
     for name in names:
@@ -145,17 +150,32 @@ class ResolutionStore:
             await self._driver.execute_query(RECORD, decisions=decisions, database_=self._db)
 
 
+class HeldLock:
+    """The lock while held: ``ensure`` before writing, since a long stall (GC, a Redis
+    failover) can let it expire and another job take it."""
+
+    def __init__(self, lock: Lock) -> None:
+        self._lock = lock
+        self.lost = asyncio.Event()
+
+    async def ensure(self) -> None:
+        if self.lost.is_set() or not await self._lock.owned():
+            self.lost.set()
+            raise Unavailable("lost the graph write lock; the job will be retried")
+
+
 @contextlib.asynccontextmanager
 async def graph_write_lock(
     client: redis.asyncio.Redis, *, ttl: float, wait: float
-) -> AsyncIterator[None]:
+) -> AsyncIterator[HeldLock]:
     """Hold the resolve-and-write lock; it is kept alive while held and expires if we die.
 
-    Raises UnavailableError when it cannot be had within ``wait`` seconds (the job is retried).
+    Raises Unavailable when it cannot be had within ``wait`` seconds (a job is retried).
     """
     lock = client.lock(LOCK_KEY, timeout=ttl, blocking_timeout=wait)
     if not await lock.acquire():
         raise Unavailable("the graph is busy: another job held the write lock too long")
+    held = HeldLock(lock)
 
     async def keep_alive() -> None:
         while True:
@@ -164,13 +184,14 @@ async def graph_write_lock(
                 await lock.reacquire()
             except LockError:
                 log.error("resolve_lock.lost")
+                held.lost.set()
                 return
             except Exception as exc:  # Redis blip: try again before the lock runs out
                 log.warning("resolve_lock.renew_failed", error=str(exc))
 
     keeper = asyncio.create_task(keep_alive())
     try:
-        yield
+        yield held
     finally:
         keeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):

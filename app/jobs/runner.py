@@ -23,7 +23,7 @@ from app.errors import LibrarianError
 from app.graph.conversations import messages_of, store_staged_messages
 from app.graph.jobs import Job, JobStore, LeaseLost
 from app.graph.knowledge import KnowledgeStore
-from app.graph.resolution import ResolutionStore, decision_row, graph_write_lock
+from app.graph.resolution import HeldLock, ResolutionStore, decision_row, graph_write_lock
 from app.jobs.progress import publish
 from app.jobs.queue import JobQueue
 from app.logging import bound
@@ -70,6 +70,8 @@ class JobRunner:
         self._checkpoints: dict[tuple[str, str], Any] = {}
         # Name embeddings computed by resolve, reused by write for new entities.
         self._vectors: dict[str, dict[str, list[float]]] = {}
+        # The resolve-and-write lock of each job between its resolve and write stages.
+        self._locks: dict[str, HeldLock] = {}
 
     async def run(self, job_id: str) -> Job | None:
         """Claim and run the job; None when another worker holds it or it is finished."""
@@ -95,7 +97,7 @@ class JobRunner:
                     for stage, step in self._stages():
                         if stage == "resolve":  # until the end of write (see ADR 0009)
                             began = time.perf_counter()
-                            await held.enter_async_context(
+                            self._locks[job.id] = await held.enter_async_context(
                                 graph_write_lock(
                                     self.deps.redis,
                                     ttl=settings.resolve_lock_ttl_seconds,
@@ -131,6 +133,7 @@ class JobRunner:
                 for key in [k for k in self._checkpoints if k[0] == job_id]:
                     del self._checkpoints[key]
                 self._vectors.pop(job_id, None)
+                self._locks.pop(job_id, None)
                 renewer.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewer
@@ -312,6 +315,8 @@ class JobRunner:
         entities = [{**e, "label": node_label(e["type"])} for e in resolved.get("entities", [])]
         facts, _ = fact_rows(extraction, keys, labels.get("field", {}))
         relations, _ = relation_rows(extraction, keys, labels.get("relation", {}))
+        if (lock := self._locks.get(job.id)) is not None:
+            await lock.ensure()  # resolve's decisions are only sound while we hold it
         await self.knowledge.write(
             source_id=job.source_id,
             job_id=job.id,

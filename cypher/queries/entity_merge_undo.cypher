@@ -55,8 +55,16 @@ CALL (s, t) {
 MATCH (s)-[own:MERGED_INTO]->(t) WHERE own.merge_id = $merge_id
 DELETE own
 REMOVE s:$([l IN labels(s) WHERE l <> 'Entity'])
-SET s:$($moves.source_labels), s.updated_at = $moves.source_updated_at
-SET t.aliases = $moves.target_aliases, t.updated_at = $moves.target_updated_at
+// The type label follows the type as it is now: a label change since the merge may have
+// renamed it (app.pipeline.stabilize.node_label, in Cypher).
+SET s:$(CASE WHEN s.type IS NULL THEN $moves.source_labels
+        ELSE [reduce(acc = '', w IN split(s.type, '_') | acc + toUpper(left(w, 1)) + substring(w, 1))]
+        END),
+    s.updated_at = $moves.source_updated_at
+// Only the aliases this merge added go; any a job added since stay.
+SET t.aliases = [a IN coalesce(t.aliases, [])
+                 WHERE NOT a IN $moves.added_aliases OR a IN $moves.target_aliases],
+    t.updated_at = $moves.target_updated_at
 WITH s, t, relations, facts, repointed
 MATCH (m:Merge {id: $merge_id})
 SET m.status = 'undone', m.undone_at = datetime(), m.undone_by = $actor

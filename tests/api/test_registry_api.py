@@ -11,6 +11,7 @@ import pytest
 from app.api.cache import registry_overview
 from app.graph.integrity import check
 from app.graph.knowledge import KnowledgeStore
+from app.graph.merges import MergeStore
 from app.graph.registry import LabelRegistry
 from app.graph.tokens import IssuedToken, Scope, TokenStore
 from tests.api.conftest import Gql, codes
@@ -111,10 +112,7 @@ async def seed(graph: neo4j.AsyncDriver) -> None:
         ],
     )
     # e5 was merged into e4 (ADR 0008): no type label, :Merged, the type kept as a property.
-    await graph.execute_query(
-        "MATCH (l:Entity {id: 'e5'}), (w:Entity {id: 'e4'}) REMOVE l:Organisation SET l:Merged "
-        "CREATE (l)-[:MERGED_INTO {merge_id: 'm1'}]->(w)"
-    )
+    await MergeStore(graph, "neo4j").merge("e5", "e4")
 
 
 async def snapshot(graph: neo4j.AsyncDriver) -> dict[str, Any]:

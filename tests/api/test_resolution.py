@@ -233,3 +233,22 @@ async def test_spelling_variants_ingested_at_the_same_moment_become_one_entity(
         )
         assert len(records) == 1, [dict(r) for r in records]
         assert {records[0]["name"], *records[0]["aliases"]} >= {first, second}
+
+
+async def test_names_in_other_scripts_resolve_across_conversations(
+    gql: Gql, admin_token: IssuedToken, graph: neo4j.AsyncDriver, worker: object, workers: Workers
+) -> None:
+    chats = [
+        _chat("ru", [("Иван Петров", "Hello from Porto!"), ("李小龙", "Hi Иван Петров.")]),
+        _chat("zh", [("李小龙", "I moved to Lyon."), ("Иван Петров", "Congratulations!")]),
+    ]
+    await _ingest_all(gql, admin_token.secret, chats[:1])
+    await _wait_jobs(graph, 1, workers, within=120)
+    await _ingest_all(gql, admin_token.secret, chats[1:])
+    await _wait_jobs(graph, 2, workers, within=120)  # every job COMPLETE
+    records, _, _ = await graph.execute_query(
+        "MATCH (e:Person) WHERE e.name IN ['Иван Петров', '李小龙'] "
+        "RETURN e.name AS name, COUNT { (e)-[:MENTIONED_IN]->() } AS mentions ORDER BY name"
+    )
+    assert [r["name"] for r in records] == ["Иван Петров", "李小龙"]
+    assert all(r["mentions"] >= 2 for r in records)

@@ -42,6 +42,7 @@ BREAKS = {
     "-[:MERGED_INTO {merge_id: 'mrg_gone'}]->(:Entity:Person {id: 'ent_s'})",
     "merge_records_without_edge": "CREATE (:Merge {id: 'mrg_dangling', source_id: 'ent_a', "
     "target_id: 'ent_b', status: 'active'})",
+    "type_label_mismatch": "CREATE (:Entity:Person {id: 'ent_t', type: 'organization'})",
     "self_canonical_labels": "CREATE (s:SchemaLabel {id: 'lbl_self'})-[:CANONICAL]->(s)",
     "alias_chains": "MATCH (y:SchemaLabel {id: 'lbl_y'}) "
     "CREATE (y)-[:CANONICAL]->(:SchemaLabel {id: 'lbl_z'})",

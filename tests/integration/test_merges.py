@@ -235,6 +235,11 @@ async def test_knowledge_added_after_the_merge_stays_with_the_target(
         "CREATE (t)-[:VISITED {id: 'rel_new', evidence: ['msg_1_5']}]->"
         "(:Entity:Place {id: 'ent_x', name: 'X'})"
     )
+    # A job adds an alias to the survivor; a label change renames the merged one's type.
+    await graph.execute_query(
+        "MATCH (t:Entity {id: 'ent_1'}) SET t.aliases = coalesce(t.aliases, []) + 'Bobby'"
+    )
+    await graph.execute_query("MATCH (s:Entity {id: 'ent_0'}) SET s.type = 'human_being'")
     await graph.execute_query(
         "MATCH (t:Entity {id: 'ent_1'})-[r]-() WHERE r.id = 'rel_moved' "
         "WITH r, startNode(r) AS a, endNode(r) AS b "
@@ -249,6 +254,13 @@ async def test_knowledge_added_after_the_merge_stays_with_the_target(
     source = await _entity(graph, "ent_0")
     assert sorted(source["facts"]) == sorted(f["id"] for f in record["facts"])
     assert await _relation(graph, "rel_moved") == [("ent_0", "ACQUAINTED_WITH", "ent_3")]
+    records, _, _ = await graph.execute_query(
+        "MATCH (s:Entity {id: 'ent_0'}), (t:Entity {id: 'ent_1'}) "
+        "RETURN labels(s) AS labels, t.aliases AS aliases, s.name AS name"
+    )
+    assert sorted(records[0]["labels"]) == ["Entity", "HumanBeing"]
+    assert "Bobby" in records[0]["aliases"]
+    assert records[0]["name"] not in records[0]["aliases"]  # what the merge added is gone
     assert await check(graph, DB) == []
 
 

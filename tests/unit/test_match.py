@@ -87,6 +87,9 @@ def test_words_and_sounds() -> None:
 
 def test_the_lucene_query_keeps_only_words() -> None:
     assert lucene_query(["ana costa", 'x" OR *:*']) == "ana OR costa~1 OR x OR or"
+    assert lucene_query(["иван петров"]) == "иван~1 OR петров~1"
+    assert lucene_query(["李小龙"]) == "李小龙"
+    assert lucene_query(["_ - !"]) == ""
 
 
 @pytest.fixture(scope="module")
