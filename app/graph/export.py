@@ -13,6 +13,7 @@ import binascii
 import csv
 import io
 import json
+import re
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -164,11 +165,19 @@ def to_ndjson(rows: Iterable[Mapping[str, Any]]) -> str:
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
 def _cell(value: Any) -> Any:
     # Lists (aliases, message ids, evidence) become JSON arrays in one cell: unlike a joined
     # string, that survives any character inside the items and parses back unambiguously.
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        # Chat text opened in a spreadsheet must stay text: "=HYPERLINK(...)" would run
+        # (CSV injection). A leading apostrophe is the spreadsheet's own "this is text" mark.
+        return "'" + value
     return "" if value is None else value
 
 

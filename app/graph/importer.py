@@ -183,7 +183,8 @@ class Loaded:
 
     @property
     def skipped(self) -> int:
-        """Rows not written because what they hang on (an entity, an end) is missing."""
+        """Rows not written: what they hang on (an entity, an end) is missing, or (relations)
+        the graph has them already."""
         return self.read - self.written
 
 

@@ -1,4 +1,4 @@
-// Load exported messages (docs: librarian import): MERGE by id, the conversation with it, and the
+// Load exported messages (docs: librarian import): MERGE by id (what exists is kept as it is), the conversation with it, and the
 // NEXT links to its neighbours by seq, so the chain is whole in whatever order lines arrive.
 UNWIND $rows AS row
 MERGE (c:Conversation {id: row.conversation_id})
@@ -6,8 +6,9 @@ MERGE (c:Conversation {id: row.conversation_id})
                 c.checksum = row.conversation_checksum,
                 c.created_at = coalesce(datetime(row.conversation_created_at), datetime())
 MERGE (m:Message {id: row.id})
-SET m.conversation_id = c.id, m.seq = row.seq, m.speaker = row.speaker, m.text = row.text,
-    m.timestamp = datetime(row.timestamp), m.external_id = row.external_id
+  ON CREATE SET m.conversation_id = c.id, m.seq = row.seq, m.speaker = row.speaker,
+                m.text = row.text, m.timestamp = datetime(row.timestamp),
+                m.external_id = row.external_id
 MERGE (c)-[:HAS_MESSAGE]->(m)
 WITH c, m
 CALL (c, m) {
