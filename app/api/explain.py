@@ -98,8 +98,9 @@ class Explanation:
     fact: Fact | None
     relation: Relation | None
     messages: list[Message] = strawberry.field(
-        description="The messages that say it, in conversation order."
+        description="The messages that say it, in conversation order (the first 100)."
     )
+    message_count: int = strawberry.field(description="How many messages say it in all.")
     extractor: str | None = strawberry.field(description="The extractor that first produced it.")
     produced_by: Job | None = strawberry.field(description="The job that first produced it.")
     jobs: list[Job] = strawberry.field(description="Jobs of every conversation that says it.")
@@ -128,6 +129,7 @@ async def explain(info: Info[Context, None], id: strawberry.ID) -> Explanation:
         fact=Fact.from_row(found["fact"]) if found["fact"] else None,
         relation=Relation.from_row(found["relation"]) if found["relation"] else None,
         messages=[Message.from_row(m) for m in found["messages"]],
+        message_count=found["message_count"],
         extractor=found["extractor"],
         produced_by=produced_by,
         jobs=jobs,

@@ -7,14 +7,20 @@ from typing import Any
 
 from app.graph.browse import FACT, MESSAGE, RELATION, Reader, relation_by_id
 
-# The citing messages in conversation order, and the jobs of their conversations.
+MAX_MESSAGES = 100  # a fact said in thousands of messages shows the first hundred, and the count
+
+# The first citing messages in conversation order, and the jobs of every citing conversation.
 _SOURCES = f"""
-UNWIND $message_ids AS mid
-MATCH (m:Message {{id: mid}})
-WITH m ORDER BY m.conversation_id, m.seq
-WITH collect(m {MESSAGE}) AS messages, collect(DISTINCT m.conversation_id) AS conversations
-CALL (conversations) {{
-  UNWIND conversations AS cid
+CALL () {{
+  UNWIND $message_ids AS mid
+  MATCH (m:Message {{id: mid}})
+  WITH m ORDER BY m.conversation_id, m.seq LIMIT $max
+  RETURN collect(m {MESSAGE}) AS messages
+}}
+CALL () {{
+  UNWIND $message_ids AS mid
+  MATCH (m:Message {{id: mid}})
+  WITH DISTINCT m.conversation_id AS cid
   MATCH (:Conversation {{id: cid}})-[:HAS_JOB]->(j:Job)
   RETURN collect(j.id) AS jobs
 }}
@@ -79,7 +85,7 @@ async def explain(db: Reader, node_id: str) -> dict[str, Any] | None:
         row["extractor"] = records[0]["extractor"] if records else None
     else:
         return None
-    sources = await db.read(_SOURCES, message_ids=message_ids)
+    sources = await db.read(_SOURCES, message_ids=message_ids, max=MAX_MESSAGES)
     messages = list(sources[0]["messages"]) if sources else []
     jobs = list(sources[0]["jobs"]) if sources else []
     if produced_by and produced_by not in jobs:
@@ -88,6 +94,7 @@ async def explain(db: Reader, node_id: str) -> dict[str, Any] | None:
     merges = await db.read(_MERGES, entity_ids=entity_ids)
     out.update(
         messages=[dict(m) for m in messages],
+        message_count=len(set(message_ids)),
         job_ids=jobs,
         produced_by=produced_by,
         extractor=(out["fact"] or out["relation"]).get("extractor"),

@@ -27,8 +27,7 @@ def relation_id(source_id: str, rel_type: str, target_id: str) -> str:
     (``relation_anchor``), never by scanning all of them.
     """
     key = f"{source_id}|{rel_type}|{target_id}"
-    anchor = source_id.removeprefix("ent_")
-    return f"rel_{anchor}_" + hashlib.sha256(key.encode()).hexdigest()[:24]
+    return f"rel_{source_id}_" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def relation_anchor(relation_id: str) -> str | None:
@@ -37,7 +36,7 @@ def relation_anchor(relation_id: str) -> str | None:
     anchor, sep, digest = body.rpartition("_")
     if not relation_id.startswith("rel_") or not sep or not anchor or len(digest) != 24:
         return None
-    return f"ent_{anchor}"
+    return anchor
 
 
 def usage_row(usage: Usage) -> dict[str, float]:

@@ -15,6 +15,7 @@ query($id: ID!) {
     fact { id field value entity { id name } }
     relation { id label source { name } target { name } }
     messages { id speaker text seq conversation { id title } }
+    messageCount
     extractor
     producedBy { id status }
     jobs { id }
@@ -53,6 +54,7 @@ async def test_explain_a_fact_and_a_relation(
     got = body["data"]["explain"]
     assert got["fact"]["entity"]["name"] == "Katherine Moss"
     assert {m["id"] for m in got["messages"]} == cited
+    assert got["messageCount"] == len(cited)
     for message in got["messages"]:
         assert message["conversation"]["id"] == first_id
         assert message["conversation"]["title"] == "team news"

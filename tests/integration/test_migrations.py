@@ -10,7 +10,8 @@ import pytest
 
 from app.bootstrap import apply_migrations
 from app.errors import MigrationError
-from app.graph.migrations import MIGRATIONS_DIR, load_migrations, migrate
+from app.graph.migrations import MIGRATIONS_DIR, load_migrations, migrate, split_statements
+from app.pipeline.rows import relation_anchor
 from tests.conftest import Services
 
 EXPECTED_INDEXES = {
@@ -93,3 +94,26 @@ async def test_a_new_migration_is_applied_once(
     finally:
         await graph.execute_query("DROP INDEX test_extra IF EXISTS")
         await graph.execute_query("MATCH (m:Migration {version: 900}) DELETE m")
+
+
+async def test_old_relation_ids_are_rewritten_to_name_their_source(
+    graph: neo4j.AsyncDriver,
+) -> None:
+    await graph.execute_query(
+        "CREATE (a:Entity:Person {id: 'ent_a'})-[:KNOWS {id: 'rel_' + $h}]->"
+        "(b:Entity:Person {id: 'ent_b'}) "
+        "CREATE (b)-[:KNOWS {id: 'rel_ent_b_' + $h}]->(a)",
+        h="0" * 24,
+    )
+    path = next(MIGRATIONS_DIR.glob("009_*.cypher"))
+    for _ in range(2):  # applying it twice changes nothing more
+        for statement in split_statements(path.read_text()):
+            await graph.execute_query(statement)
+    records, _, _ = await graph.execute_query(
+        "MATCH (a)-[r:KNOWS]->() RETURN a.id AS a, r.id AS id ORDER BY a"
+    )
+    assert [(r["a"], r["id"]) for r in records] == [
+        ("ent_a", "rel_ent_a_" + "0" * 24),
+        ("ent_b", "rel_ent_b_" + "0" * 24),
+    ]
+    assert relation_anchor(records[0]["id"]) == "ent_a"

@@ -56,7 +56,7 @@ def test_a_relation_id_names_the_entity_it_starts_from() -> None:
     from app.pipeline.rows import relation_anchor, relation_id
 
     rid = relation_id("ent_0123abcd", "WORKS_AT", "ent_99")
-    assert rid.startswith("rel_0123abcd_")
+    assert rid.startswith("rel_ent_0123abcd_")
     assert relation_anchor(rid) == "ent_0123abcd"
     assert relation_id("ent_0123abcd", "WORKS_AT", "ent_99") == rid
     assert relation_id("ent_0123abcd", "LIVES_IN", "ent_99") != rid
