@@ -3,6 +3,8 @@ relations (DESIGN §6, docs/adr/0008)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 from strawberry.types import Info
 
@@ -64,6 +66,11 @@ async def conversations(
     request = page(first, after, "conversations", (str, str))
     db = info.context.db
     key = (request.after[0], request.after[1]) if request.after else None
+    if key is not None:
+        try:  # Neo4j parses it as datetime($ts): a forged value must be BAD_INPUT, not INTERNAL
+            datetime.fromisoformat(key[0])
+        except ValueError:
+            raise BadInput("after is not a cursor from this list") from None
     rows = await browse.conversations_page(db, after=key, limit=request.fetch)
     return connection(
         rows,

@@ -449,3 +449,17 @@ async def test_a_relation_is_found_by_id_wherever_merges_have_moved_it(
     )
     back = (await _ok(gql, token, NODE, id=rel))["node"]
     assert back["source"] == {"name": "Anna Silva"}
+
+
+async def test_a_forged_conversations_cursor_is_bad_input(
+    graph: neo4j.AsyncDriver, gql: Gql, admin_token: IssuedToken
+) -> None:
+    forged = base64.urlsafe_b64encode(
+        json.dumps(["conversations", "not a date", "conv_x"]).encode()
+    ).decode()
+    _, body = await gql(
+        "query($a: String) { conversations(first: 5, after: $a) { totalCount } }",
+        admin_token.secret,
+        {"a": forged},
+    )
+    assert codes(body) == ["BAD_INPUT"]
