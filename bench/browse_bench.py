@@ -13,6 +13,7 @@ import asyncio
 import os
 import statistics
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -21,6 +22,7 @@ import neo4j
 from app.api.pagination import decode_cursor, encode_cursor
 from app.graph import browse
 from app.graph.driver import create_driver
+from app.graph.rows import read_rows
 from app.pipeline.resolve import entity_id
 from app.pipeline.rows import fact_id, relation_id
 from bench._stack import bench_stack
@@ -86,11 +88,8 @@ class _Reader:
     def __init__(self, driver: neo4j.AsyncDriver) -> None:
         self.driver = driver
 
-    async def read(self, cypher: str, **params: Any) -> list[neo4j.Record]:
-        records, _, _ = await self.driver.execute_query(
-            cypher, params, routing_=neo4j.RoutingControl.READ
-        )
-        return records
+    async def read(self, cypher: str, **params: Any) -> list[Mapping[str, Any]]:
+        return await read_rows(self.driver, "neo4j", cypher, params)  # as the API reads
 
 
 async def cursor_at(driver: neo4j.AsyncDriver, depth: int, type: str | None) -> str | None:
@@ -128,10 +127,10 @@ class _Profiler:
         self.driver = driver
         self.profile: dict[str, Any] | None = None
 
-    async def read(self, cypher: str, **params: Any) -> list[neo4j.Record]:
+    async def read(self, cypher: str, **params: Any) -> list[Mapping[str, Any]]:
         records, summary, _ = await self.driver.execute_query("PROFILE " + cypher, params)
         self.profile = summary.profile
-        return records
+        return list(records)
 
 
 async def plan(driver: neo4j.AsyncDriver, after: str, type: str | None) -> tuple[str, int]:

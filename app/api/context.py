@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from starlette.websockets import WebSocket
 
 from app.auth import TokenVerifier
 from app.config import Settings
+from app.graph.rows import read_rows
 from app.graph.tokens import ApiToken
 from app.jobs.queue import JobQueue
 
@@ -44,13 +46,10 @@ class Db:
         self._database = database
         self.queries = 0
 
-    async def read(self, cypher: str, **params: Any) -> list[neo4j.Record]:
-        """Run one read-only statement (routed to a reader) and return its records."""
+    async def read(self, cypher: str, **params: Any) -> list[Mapping[str, Any]]:
+        """Run one read-only statement (routed to a reader) and return its rows."""
         self.queries += 1
-        records, _, _ = await self._driver.execute_query(
-            cypher, params, database_=self._database, routing_=neo4j.RoutingControl.READ
-        )
-        return records
+        return await read_rows(self._driver, self._database, cypher, params)
 
 
 @dataclass

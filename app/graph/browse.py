@@ -8,9 +8,8 @@ Only active entities are listed (``NOT n:Merged``); a merged id resolves to its 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
-
-import neo4j
 
 from app.pipeline.rows import relation_anchor
 
@@ -18,7 +17,7 @@ from app.pipeline.rows import relation_anchor
 class Reader(Protocol):
     """Anything that runs a read statement; the API's per-request ``Db`` counts them."""
 
-    async def read(self, cypher: str, **params: Any) -> list[neo4j.Record]: ...
+    async def read(self, cypher: str, **params: Any) -> list[Mapping[str, Any]]: ...
 
 
 ENTITY = "{.id, .name, .type, .aliases, .created_at}"
@@ -37,12 +36,12 @@ RELATION = (
 IS_RELATION = "r.id IS NOT NULL AND type(r) <> 'MERGED_INTO'"
 
 
-def _dicts(records: list[neo4j.Record], key: str) -> list[dict[str, Any]]:
+def _dicts(records: list[Mapping[str, Any]], key: str) -> list[dict[str, Any]]:
     return [dict(r[key]) for r in records]
 
 
 def _tagged(
-    records: list[neo4j.Record], count: int, limits: list[int] | None = None
+    records: list[Mapping[str, Any]], count: int, limits: list[int] | None = None
 ) -> list[list[dict[str, Any]]]:
     """Rows tagged with ``i`` grouped by key position, in the order the query sorted them.
 
