@@ -1,4 +1,5 @@
-"""A throwaway stack for benchmarks: Neo4j, Redis, the API in a thread, workers on demand."""
+"""A throwaway stack for benchmarks: Neo4j, Redis, the API (in a thread, or its own process),
+workers on demand."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -69,8 +71,25 @@ class _Server(uvicorn.Server):
         pass
 
 
+def _api_process(stack: BenchStack, port: int) -> subprocess.Popen[bytes]:
+    """The API in its own process, as ``librarian run`` starts it: timings then exclude the
+    benchmark client, which would otherwise share the API's interpreter (and its GIL)."""
+    argv = [sys.executable, "-m", "uvicorn", "--factory", "app.asgi:app_factory"]
+    argv += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    proc = subprocess.Popen(argv, env=stack.env(), cwd=REPO, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{stack.api_url}/healthz", timeout=1):  # noqa: S310
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise RuntimeError("the API process did not start within 60 s")
+
+
 @contextmanager
-def bench_stack(pagecache_mb: int = 256) -> Iterator[BenchStack]:
+def bench_stack(pagecache_mb: int = 256, api_process: bool = False) -> Iterator[BenchStack]:
     configure_logging("WARNING", "console")
     with tempfile.TemporaryDirectory(prefix="librarian-bench-") as tmp:
         root = Path(tmp)
@@ -104,21 +123,29 @@ def bench_stack(pagecache_mb: int = 256) -> Iterator[BenchStack]:
 
         token = asyncio.run(prepare())
         port = free_port()
+        stack = BenchStack(settings, f"http://127.0.0.1:{port}", token)
+        api: subprocess.Popen[bytes] | None = None
         server = _Server(
             uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None)
         )
         thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        stack = BenchStack(settings, f"http://127.0.0.1:{port}", token)
+        if api_process:
+            api = _api_process(stack, port)
+        else:
+            thread.start()
+            while not server.started:
+                time.sleep(0.05)
         try:
             yield stack
         finally:
             for proc in stack.workers:
                 proc.terminate()
                 proc.wait(timeout=30)
-            server.should_exit = True
-            thread.join(timeout=10)
+            if api is not None:
+                api.terminate()
+                api.wait(timeout=30)
+            else:
+                server.should_exit = True
+                thread.join(timeout=10)
             red.stop()
             neo.stop()

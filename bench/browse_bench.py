@@ -180,7 +180,7 @@ def main() -> None:
     args = parser.parse_args()
     n = args.entities
     depths = sorted({0, 1000, n // 2, n - 1000})
-    with bench_stack(pagecache_mb=512) as stack:
+    with bench_stack(pagecache_mb=512, api_process=True) as stack:
 
         async def prepare() -> dict[tuple[int, str | None], str | None]:
             driver = create_driver(stack.settings)

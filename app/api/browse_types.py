@@ -15,14 +15,10 @@ from strawberry.types import Info
 
 from app.api.context import Context
 from app.api.pagination import Connection, Node, connection, page
+from app.api.scalars import native
 
 if TYPE_CHECKING:
     from app.api.jobs import Conversation
-
-
-def native(value: Any) -> Any:
-    """Neo4j temporal values as Python ones (None stays None)."""
-    return value.to_native() if hasattr(value, "to_native") else value
 
 
 async def entity_or_none(info: Info[Context, None], entity_id: str) -> Entity | None:

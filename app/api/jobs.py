@@ -17,6 +17,7 @@ from strawberry.types.arguments import InputContext
 from app.api.browse_types import Message, conversation_messages
 from app.api.context import Context
 from app.api.pagination import Connection, Node
+from app.api.scalars import native
 from app.errors import BadInput, NotFound
 from app.graph import conversations as conv_store
 from app.graph.jobs import Job as StoredJob
@@ -132,7 +133,7 @@ class Conversation(Node):
             title=c["title"],
             origin=c["origin"],
             message_count=c["message_count"],
-            created_at=c["created_at"].to_native(),
+            created_at=native(c["created_at"]),
         )
 
     status: JobStatus | None = strawberry.field(

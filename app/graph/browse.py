@@ -20,17 +20,27 @@ class Reader(Protocol):
     async def read(self, cypher: str, **params: Any) -> list[Mapping[str, Any]]: ...
 
 
-ENTITY = "{.id, .name, .type, .aliases, .created_at}"
+# Times leave Neo4j as epoch milliseconds (app.api.scalars.native): hydrating the driver's own
+# temporal types was the largest single cost of a page.
+ENTITY = "{.id, .name, .type, .aliases, created_at: $v.created_at.epochMillis}"
 FACT = (
-    "{.id, .field, .raw_field, .value, .confidence, .entity_id, .created_at, .extractor, .job_id}"
+    "{.id, .field, .raw_field, .value, .confidence, .entity_id, "
+    "created_at: $v.created_at.epochMillis, .extractor, .job_id}"
 )
-MESSAGE = "{.id, .seq, .speaker, .text, .timestamp, .conversation_id}"
-CONVERSATION = "{.id, .title, .origin, .message_count, .created_at}"
+MESSAGE = "{.id, .seq, .speaker, .text, timestamp: $v.timestamp.epochMillis, .conversation_id}"
+CONVERSATION = "{.id, .title, .origin, .message_count, created_at: $v.created_at.epochMillis}"
+
+
+def proj(var: str, shape: str) -> str:
+    """``var``'s map projection in ``shape`` (``$v`` in a shape stands for the variable)."""
+    return f"{var} {shape.replace('$v', var)}"
+
+
 # A relation row; ``a`` is its source and ``b`` its target.
 RELATION = (
     "{id: r.id, label: r.label, raw_label: r.raw_label, confidence: r.confidence, "
-    "source_id: a.id, target_id: b.id, evidence: r.evidence, first_seen: r.first_seen, "
-    "last_seen: r.last_seen}"
+    "source_id: a.id, target_id: b.id, evidence: r.evidence, "
+    "first_seen: r.first_seen.epochMillis, last_seen: r.last_seen.epochMillis}"
 )
 # Relations are entity-to-entity relationships with an id; MERGED_INTO has none.
 IS_RELATION = "r.id IS NOT NULL AND type(r) <> 'MERGED_INTO'"
@@ -75,7 +85,7 @@ async def entities_page(
     hint = "USING INDEX n:Entity(type, id) " if type is not None else ""
     records = await db.read(
         f"MATCH (n:Entity) {hint}WHERE {by_type}n.id > $after AND NOT n:Merged {by_name}"
-        f"RETURN n {ENTITY} AS e ORDER BY {order} LIMIT $limit",
+        f"RETURN {proj('n', ENTITY)} AS e ORDER BY {order} LIMIT $limit",
         after=after,
         limit=limit,
         type=type,
@@ -122,7 +132,7 @@ async def conversations_page(
     )
     records = await db.read(
         f"MATCH (c:Conversation) {where}"
-        f"RETURN c {CONVERSATION} AS c, toString(c.created_at) AS ts "
+        f"RETURN {proj('c', CONVERSATION)} AS c, toString(c.created_at) AS ts "
         "ORDER BY c.created_at DESC, c.id DESC LIMIT $limit",
         ts=after[0] if after else None,
         id=after[1] if after else None,
@@ -151,7 +161,7 @@ async def facts_page(
         where, order, hint = "", "x.id", ""
     records = await db.read(
         f"MATCH (x:Fact) {hint}WHERE {where}x.id > $after "
-        f"RETURN x {FACT} AS f ORDER BY {order} LIMIT $limit",
+        f"RETURN {proj('x', FACT)} AS f ORDER BY {order} LIMIT $limit",
         after=after,
         limit=limit,
         field=field,
@@ -214,7 +224,7 @@ async def entities_by_id(db: Reader, ids: list[str]) -> list[dict[str, Any] | No
     records = await db.read(
         "UNWIND range(0, size($ids) - 1) AS i MATCH (n:Entity {id: $ids[i]}) "
         "OPTIONAL MATCH (n)-[:MERGED_INTO]->(s:Entity) "
-        f"WITH i, coalesce(s, n) AS n RETURN i, n {ENTITY} AS row",
+        f"WITH i, coalesce(s, n) AS n RETURN i, {proj('n', ENTITY)} AS row",
         ids=ids,
     )
     return [rows[0] if rows else None for rows in _tagged(records, len(ids))]
@@ -225,7 +235,7 @@ async def by_id(db: Reader, label: str, ids: list[str]) -> list[dict[str, Any] |
     shape = {"Conversation": CONVERSATION, "Message": MESSAGE, "Fact": FACT}[label]
     records = await db.read(
         f"UNWIND range(0, size($ids) - 1) AS i MATCH (n:{label} {{id: $ids[i]}}) "
-        f"RETURN i, n {shape} AS row",
+        f"RETURN i, {proj('n', shape)} AS row",
         ids=ids,
     )
     return [rows[0] if rows else None for rows in _tagged(records, len(ids))]
@@ -260,7 +270,7 @@ async def facts_of(db: Reader, keys: list[dict[str, Any]]) -> list[list[dict[str
         "CALL (k) { MATCH (x:Fact) USING INDEX x:Fact(entity_id, id) "
         "  WHERE x.entity_id = k.entity AND x.id > k.after "
         "  RETURN x ORDER BY x.entity_id, x.id LIMIT $limit } "
-        f"RETURN i, x {FACT} AS row",
+        f"RETURN i, {proj('x', FACT)} AS row",
         keys=keys,
         limit=max(k["limit"] for k in keys),
     )
@@ -301,7 +311,7 @@ async def neighbors_of(db: Reader, keys: list[dict[str, Any]]) -> list[list[dict
         "CALL (k) { MATCH (e:Entity {id: k.entity}) "
         f"  MATCH (e)-[r]-(o:Entity) WHERE {IS_RELATION} AND NOT o:Merged AND o.id > k.after "
         "  WITH DISTINCT o ORDER BY o.id LIMIT $limit RETURN o } "
-        f"RETURN i, o {ENTITY} AS row",
+        f"RETURN i, {proj('o', ENTITY)} AS row",
         keys=keys,
         limit=max(k["limit"] for k in keys),
     )
@@ -315,7 +325,7 @@ async def messages_of(db: Reader, keys: list[dict[str, Any]]) -> list[list[dict[
         "CALL (k) { MATCH (m:Message) USING INDEX m:Message(conversation_id, seq) "
         "  WHERE m.conversation_id = k.conversation AND m.seq > k.after "
         "  RETURN m ORDER BY m.conversation_id, m.seq LIMIT $limit } "
-        f"RETURN i, m {MESSAGE} AS row",
+        f"RETURN i, {proj('m', MESSAGE)} AS row",
         keys=keys,
         limit=max(k["limit"] for k in keys),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.graph.browse import FACT, MESSAGE, RELATION, Reader, relation_by_id
+from app.graph.browse import FACT, MESSAGE, RELATION, Reader, proj, relation_by_id
 
 MAX_MESSAGES = 100  # a fact said in thousands of messages shows the first hundred, and the count
 
@@ -15,7 +15,7 @@ CALL () {{
   UNWIND $message_ids AS mid
   MATCH (m:Message {{id: mid}})
   WITH m ORDER BY m.conversation_id, m.seq LIMIT $max
-  RETURN collect(m {MESSAGE}) AS messages
+  RETURN collect({proj("m", MESSAGE)}) AS messages
 }}
 CALL () {{
   UNWIND $message_ids AS mid
@@ -57,7 +57,7 @@ async def explain(db: Reader, node_id: str) -> dict[str, Any] | None:
     if node_id.startswith("fact_"):
         records = await db.read(
             f"MATCH (x:Fact {{id: $id}}) OPTIONAL MATCH (x)-[:FROM]->(m:Message) "
-            f"RETURN x {FACT} AS row, collect(m.id) AS message_ids",
+            f"RETURN {proj('x', FACT)} AS row, collect(m.id) AS message_ids",
             id=node_id,
         )
         if not records:
