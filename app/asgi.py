@@ -28,6 +28,7 @@ from app.api.health import check_neo4j, check_redis
 from app.api.schema import build_schema
 from app.api.view import LibrarianGraphQL
 from app.auth import AuthMiddleware, TokenVerifier
+from app.changes import redis_retry
 from app.config import Settings, get_settings
 from app.graph.driver import create_driver
 from app.graph.tokens import TokenStore
@@ -86,7 +87,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     driver = create_driver(settings)
     redis_client = redis.asyncio.Redis.from_url(
-        settings.redis_url, socket_timeout=5, socket_connect_timeout=3
+        settings.redis_url,
+        socket_timeout=5,
+        socket_connect_timeout=3,
+        # After a Redis restart the pool's sockets are dead: reconnect and retry the command
+        # (a client made by from_url otherwise gets connections that never retry).
+        retry=redis_retry(),
+        health_check_interval=5,
     )
     verifier = TokenVerifier(
         TokenStore(driver, settings.neo4j_database), ttl=settings.token_cache_seconds

@@ -12,10 +12,24 @@ from collections.abc import Callable
 
 import redis.asyncio
 import structlog
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = structlog.get_logger(__name__)
 
 CHANNEL = "librarian:graph-changed"
+
+
+def redis_retry() -> Retry:
+    """Retries for the async Redis clients: a command on a dead pooled socket (Redis was
+    restarted) reconnects and runs again, up to about 2 s in all, before it fails."""
+    return Retry(
+        ExponentialBackoff(cap=0.5, base=0.05),
+        retries=6,
+        supported_errors=(RedisConnectionError, RedisTimeoutError),
+    )
 
 
 async def announce(client: redis.asyncio.Redis, reason: str) -> None:

@@ -17,6 +17,7 @@ import structlog
 from dramatiq.asyncio import get_event_loop_thread
 from dramatiq.middleware.asyncio import AsyncIO
 
+from app.changes import redis_retry
 from app.config import Settings, get_settings
 from app.graph.driver import create_driver
 from app.graph.jobs import JobStore
@@ -59,7 +60,12 @@ class WorkerResources(dramatiq.Middleware):
     async def _start(self) -> None:
         s = self.settings
         self._driver = create_driver(s)
-        self._redis = redis.asyncio.Redis.from_url(s.redis_url, socket_timeout=10)
+        self._redis = redis.asyncio.Redis.from_url(
+            s.redis_url,
+            socket_timeout=10,
+            retry=redis_retry(),  # see app.asgi
+            health_check_interval=5,
+        )
         embedder = create_embedder(s.embedder, s.embedding_dim, threads=s.embed_threads or None)
         extractor = create_extractor(s)
         self.runner = JobRunner(

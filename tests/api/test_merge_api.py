@@ -8,6 +8,7 @@ import neo4j
 
 from app.graph.tokens import Scope, TokenStore
 from tests.api.conftest import Gql, codes
+from tests.conftest import Services
 from tests.graphbuild import build_random_graph, snapshot
 
 FIELDS = "id sourceId targetId status createdAt undoneAt movedFacts movedRelations movedMentions"
@@ -108,3 +109,20 @@ async def test_read_scope_cannot_merge_but_can_read(
     assert body["data"]["merge"]["status"] == "ACTIVE"
     _, body = await gql(LIST, reader, {"e": "ent_0"})
     assert [m["id"] for m in body["data"]["merges"]] == [merge_id]
+
+
+async def test_corrections_work_right_after_a_redis_restart(
+    gql: Gql, graph: neo4j.AsyncDriver, tokens: TokenStore, services: Services
+) -> None:
+    """The API's pooled Redis connections die with a restart; a merge (which takes the write
+    lock in Redis) must not fail on one of them."""
+    await build_random_graph(graph, random.Random(5))
+    token = (await tokens.create("writer", Scope.WRITE)).secret
+    _, body = await gql(MERGE, token, {"s": "ent_0", "t": "ent_1"})
+    assert "errors" not in body, body
+    services.stop_redis()
+    services.start_redis()
+    _, body = await gql(MERGE, token, {"s": "ent_2", "t": "ent_3"})
+    assert "errors" not in body, body
+    _, body = await gql(UNDO, token, {"m": body["data"]["mergeEntities"]["id"]})
+    assert "errors" not in body, body
