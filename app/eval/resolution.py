@@ -20,6 +20,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from app.eval.extraction import Score
 from app.pipeline.embed import Embedder
 from app.pipeline.match import Candidate, Decision, Mention, cosine, decide
 from app.pipeline.normalize import normalize_name
@@ -59,17 +60,20 @@ class ResolutionReport:
         return sum(1 for o in self.outcomes if o.expected is not None and o.got != o.expected)
 
     @property
+    def score(self) -> Score:
+        return Score(self.tp, self.fp, self.fn)
+
+    @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return self.score.precision
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return self.score.recall
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return self.score.f1
 
     def errors(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.got != o.expected]

@@ -263,18 +263,30 @@ async def relation_by_id(db: Reader, relation_id: str) -> dict[str, Any] | None:
     return dict(records[0]["row"]) if records else None
 
 
-async def facts_of(db: Reader, keys: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """For each ``{entity, after, limit}``, its facts by id (the (entity_id, id) index)."""
+async def _pages_per_key(
+    db: Reader, keys: list[dict[str, Any]], subquery: str, row: str
+) -> list[list[dict[str, Any]]]:
+    """One statement for a batch of ``{…, after, limit}`` keys: ``subquery`` reads one key's
+    page (as ``k``), ``row`` shapes each of its rows; rows come back grouped by key."""
     records = await db.read(
         "UNWIND range(0, size($keys) - 1) AS i WITH i, $keys[i] AS k "
-        "CALL (k) { MATCH (x:Fact) USING INDEX x:Fact(entity_id, id) "
-        "  WHERE x.entity_id = k.entity AND x.id > k.after "
-        "  RETURN x ORDER BY x.entity_id, x.id LIMIT $limit } "
-        f"RETURN i, {proj('x', FACT)} AS row",
+        f"CALL (k) {{ {subquery} }} RETURN i, {row} AS row",
         keys=keys,
         limit=max(k["limit"] for k in keys),
     )
     return _tagged(records, len(keys), [k["limit"] for k in keys])
+
+
+async def facts_of(db: Reader, keys: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """For each ``{entity, after, limit}``, its facts by id (the (entity_id, id) index)."""
+    return await _pages_per_key(
+        db,
+        keys,
+        "MATCH (x:Fact) USING INDEX x:Fact(entity_id, id) "
+        "WHERE x.entity_id = k.entity AND x.id > k.after "
+        "RETURN x ORDER BY x.entity_id, x.id LIMIT $limit",
+        proj("x", FACT),
+    )
 
 
 def _direction(arrow: str) -> str:
@@ -292,44 +304,38 @@ async def relations_of(
 
     Each entity's relationships are expanded and sorted: linear in its degree, as no index
     orders a node's relationships."""
-    records = await db.read(
-        "UNWIND range(0, size($keys) - 1) AS i WITH i, $keys[i] AS k "
-        "CALL (k) { MATCH (e:Entity {id: k.entity}) "
-        f"  MATCH {_direction(direction)} WHERE {IS_RELATION} AND r.id > k.after "
-        "  RETURN r, startNode(r) AS a, endNode(r) AS b ORDER BY r.id LIMIT $limit } "
-        f"RETURN i, {RELATION} AS row",
-        keys=keys,
-        limit=max(k["limit"] for k in keys),
+    return await _pages_per_key(
+        db,
+        keys,
+        "MATCH (e:Entity {id: k.entity}) "
+        f"MATCH {_direction(direction)} WHERE {IS_RELATION} AND r.id > k.after "
+        "RETURN r, startNode(r) AS a, endNode(r) AS b ORDER BY r.id LIMIT $limit",
+        RELATION,
     )
-    return _tagged(records, len(keys), [k["limit"] for k in keys])
 
 
 async def neighbors_of(db: Reader, keys: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """For each ``{entity, after, limit}``, distinct active entities related to it, by id."""
-    records = await db.read(
-        "UNWIND range(0, size($keys) - 1) AS i WITH i, $keys[i] AS k "
-        "CALL (k) { MATCH (e:Entity {id: k.entity}) "
-        f"  MATCH (e)-[r]-(o:Entity) WHERE {IS_RELATION} AND NOT o:Merged AND o.id > k.after "
-        "  WITH DISTINCT o ORDER BY o.id LIMIT $limit RETURN o } "
-        f"RETURN i, {proj('o', ENTITY)} AS row",
-        keys=keys,
-        limit=max(k["limit"] for k in keys),
+    return await _pages_per_key(
+        db,
+        keys,
+        "MATCH (e:Entity {id: k.entity}) "
+        f"MATCH (e)-[r]-(o:Entity) WHERE {IS_RELATION} AND NOT o:Merged AND o.id > k.after "
+        "WITH DISTINCT o ORDER BY o.id LIMIT $limit RETURN o",
+        proj("o", ENTITY),
     )
-    return _tagged(records, len(keys), [k["limit"] for k in keys])
 
 
 async def messages_of(db: Reader, keys: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """For each ``{conversation, after, limit}``, its messages by seq (the message index)."""
-    records = await db.read(
-        "UNWIND range(0, size($keys) - 1) AS i WITH i, $keys[i] AS k "
-        "CALL (k) { MATCH (m:Message) USING INDEX m:Message(conversation_id, seq) "
-        "  WHERE m.conversation_id = k.conversation AND m.seq > k.after "
-        "  RETURN m ORDER BY m.conversation_id, m.seq LIMIT $limit } "
-        f"RETURN i, {proj('m', MESSAGE)} AS row",
-        keys=keys,
-        limit=max(k["limit"] for k in keys),
+    return await _pages_per_key(
+        db,
+        keys,
+        "MATCH (m:Message) USING INDEX m:Message(conversation_id, seq) "
+        "WHERE m.conversation_id = k.conversation AND m.seq > k.after "
+        "RETURN m ORDER BY m.conversation_id, m.seq LIMIT $limit",
+        proj("m", MESSAGE),
     )
-    return _tagged(records, len(keys), [k["limit"] for k in keys])
 
 
 async def counts_of(db: Reader, kind: str, ids: list[str]) -> list[int]:
