@@ -103,6 +103,53 @@ def cmd_eval_resolution(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_search(settings: Settings, args: argparse.Namespace) -> int:
+    from app.localstack.scratch import scratch_stack
+
+    base = settings.model_copy(update={"extractor": "local", "log_level": "WARNING"})
+    with scratch_stack(base) as scratch:
+        return asyncio.run(_eval_search(scratch, args))
+
+
+async def _eval_search(settings: Settings, args: argparse.Namespace) -> int:
+    import time
+
+    import redis.asyncio
+
+    from app.api.context import Db
+    from app.bootstrap import apply_migrations
+    from app.eval.golden_graph import ingest_golden
+    from app.eval.search import SEARCH_SET, evaluate, load_search_set
+    from app.pipeline.embed import create_embedder
+    from app.pipeline.extract.factory import create_extractor
+    from app.search.engine import Searcher
+
+    driver = create_driver(settings)
+    client = redis.asyncio.Redis.from_url(settings.redis_url)
+    try:
+        await apply_migrations(driver, settings)
+        embedder = create_embedder(settings.embedder, settings.embedding_dim, threads=None)
+        began = time.perf_counter()
+        count = await ingest_golden(settings, driver, client, embedder, create_extractor(settings))
+        print(f"golden conversations processed: {count} in {time.perf_counter() - began:.1f} s")
+        path = Path(args.set) if args.set else SEARCH_SET
+        search_set = load_search_set(path)
+        report = await evaluate(
+            Db(driver, settings.neo4j_database),
+            Searcher(embedder, cache_seconds=0),
+            search_set.questions,
+        )
+        print(f"search set: {path.name}; questions: {len(search_set.questions)}")
+        print(report.table())
+        if args.misses:
+            for method, ids in report.misses.items():
+                print(f"  no answer in the first 10, {method}: {', '.join(ids) or 'none'}")
+        return 0
+    finally:
+        await client.aclose()
+        await driver.close()
+
+
 def cmd_token_create(settings: Settings, args: argparse.Namespace) -> int:
     issued = _with_driver(
         settings, lambda d: TokenStore(d, settings.neo4j_database).create(args.name, args.scope)
@@ -221,6 +268,13 @@ def build_parser() -> argparse.ArgumentParser:
     resolution.add_argument("--set", help="labelled cases (default tests/golden/resolution.json)")
     resolution.add_argument("--errors", action="store_true", help="list every wrong decision")
     resolution.set_defaults(func=cmd_eval_resolution)
+    search = eval_sub.add_parser(
+        "search",
+        help="recall@5/10 and MRR of fulltext, vector and hybrid search (throwaway graph)",
+    )
+    search.add_argument("--set", help="questions (default tests/golden/search.json)")
+    search.add_argument("--misses", action="store_true", help="list questions missed at 10")
+    search.set_defaults(func=cmd_eval_search)
     export = sub.add_parser("export", help="write messages, entities, facts, relations as NDJSON")
     export.add_argument("dir", metavar="DIR", help="created if missing; files are overwritten")
     export.set_defaults(func=cmd_export)

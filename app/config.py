@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     )
     anthropic_api_key: SecretStr | None = Field(None, validation_alias="ANTHROPIC_API_KEY")
     anthropic_model: str | None = Field(None, description="Unset: the extractor's default.")
+    answerer: Literal["auto", "extractive", "anthropic"] = Field(
+        "auto",
+        description="Who writes ask's answers. auto: anthropic when ANTHROPIC_API_KEY is "
+        "set, else extractive (quotes the best messages, offline).",
+    )
+    search_cache_seconds: float = Field(
+        30.0, ge=0, description="How long a search result is reused (s); 0: never. Writes clear it."
+    )
 
     max_messages_per_conversation: int = Field(20_000, ge=1)
     max_message_chars: int = Field(50_000, ge=1)
@@ -94,6 +102,12 @@ class Settings(BaseSettings):
         if self.extractor != "auto":
             return self.extractor
         return "anthropic" if self.anthropic_api_key else "local"
+
+    @property
+    def answerer_kind(self) -> str:
+        if self.answerer != "auto":
+            return self.answerer
+        return "anthropic" if self.anthropic_api_key else "extractive"
 
     @property
     def neo4j_uri(self) -> str:

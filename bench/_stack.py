@@ -37,6 +37,8 @@ class BenchStack:
     api_url: str
     token: str
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    #: Extra environment for every process started from the stack (API process, workers).
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def env(self) -> dict[str, str]:
         s = self.settings
@@ -47,6 +49,7 @@ class BenchStack:
             "LIBRARIAN_NEO4J_PASSWORD": PASSWORD,
             "LIBRARIAN_REDIS_PORT": str(s.redis_port),
             "LIBRARIAN_LOG_LEVEL": "WARNING",
+            **self.extra_env,
         }
 
     def start_worker(self, threads: int = 2, log_path: Path | None = None) -> None:
@@ -71,16 +74,21 @@ class _Server(uvicorn.Server):
         pass
 
 
-def _api_process(stack: BenchStack, port: int) -> subprocess.Popen[bytes]:
+def _api_process(
+    stack: BenchStack, port: int, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     """The API in its own process, as ``librarian run`` starts it: timings then exclude the
-    benchmark client, which would otherwise share the API's interpreter (and its GIL)."""
+    benchmark client, which would otherwise share the API's interpreter (and its GIL).
+    ``env`` is added to the stack's environment for this process only."""
     argv = [sys.executable, "-m", "uvicorn", "--factory", "app.asgi:app_factory"]
     argv += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    proc = subprocess.Popen(argv, env=stack.env(), cwd=REPO, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        argv, env={**stack.env(), **(env or {})}, cwd=REPO, stdout=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{stack.api_url}/healthz", timeout=1):  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
                 return proc
         except OSError:
             time.sleep(0.1)
@@ -89,7 +97,26 @@ def _api_process(stack: BenchStack, port: int) -> subprocess.Popen[bytes]:
 
 
 @contextmanager
-def bench_stack(pagecache_mb: int = 256, api_process: bool = False) -> Iterator[BenchStack]:
+def extra_api(stack: BenchStack, env: dict[str, str] | None = None) -> Iterator[str]:
+    """One more API process on the stack (``env`` added to its environment); yields its URL."""
+    port = free_port()
+    proc = _api_process(stack, port, env)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@contextmanager
+def bench_stack(
+    pagecache_mb: int = 256,
+    api_process: bool = False,
+    api_env: dict[str, str] | None = None,
+    heap_mb: int = 512,
+) -> Iterator[BenchStack]:
+    """``api_env``: extra environment for the processes the stack starts (with
+    ``api_process``, the API's too). ``heap_mb``: Neo4j's maximum heap."""
     configure_logging("WARNING", "console")
     with tempfile.TemporaryDirectory(prefix="librarian-bench-") as tmp:
         root = Path(tmp)
@@ -106,6 +133,7 @@ def bench_stack(pagecache_mb: int = 256, api_process: bool = False) -> Iterator[
                 host="127.0.0.1",
                 port=settings.neo4j_port,
                 password=PASSWORD,
+                heap_mb=heap_mb,
                 pagecache_mb=pagecache_mb,
             )
         )
@@ -123,7 +151,7 @@ def bench_stack(pagecache_mb: int = 256, api_process: bool = False) -> Iterator[
 
         token = asyncio.run(prepare())
         port = free_port()
-        stack = BenchStack(settings, f"http://127.0.0.1:{port}", token)
+        stack = BenchStack(settings, f"http://127.0.0.1:{port}", token, extra_env=api_env or {})
         api: subprocess.Popen[bytes] | None = None
         server = _Server(
             uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None)

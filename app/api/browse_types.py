@@ -47,6 +47,9 @@ class Message(Node):
     speaker: str
     text: str
     timestamp: datetime | None
+    external_id: str | None = strawberry.field(
+        description="The message's id in the source it was imported from, if it had one."
+    )
     conversation_id: strawberry.Private[str]
 
     @classmethod
@@ -57,6 +60,7 @@ class Message(Node):
             speaker=row["speaker"],
             text=row["text"],
             timestamp=native(row.get("timestamp")),
+            external_id=row.get("external_id"),
             conversation_id=row["conversation_id"],
         )
 

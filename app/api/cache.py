@@ -13,9 +13,9 @@ The TTL bounds staleness only when a notice is lost (Redis down).
 from __future__ import annotations
 
 import threading
-from collections.abc import Awaitable, Callable, Hashable
+import weakref
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import redis.asyncio
 from cachetools import TTLCache
@@ -23,6 +23,7 @@ from cachetools import TTLCache
 from app import changes
 from app.graph.registry import RegistryEntry
 from app.graph.resolution import HeldLock, graph_write_lock
+from app.ttlcache import AsyncTTLCache
 
 REGISTRY_TTL_SECONDS: Final = 30.0
 ENTITY_TTL_SECONDS: Final = 60.0
@@ -31,36 +32,6 @@ ENTITY_CACHE_SIZE: Final = 20_000
 
 if TYPE_CHECKING:
     from app.api.context import Services
-
-T = TypeVar("T")
-
-
-class AsyncTTLCache(Generic[T]):
-    """A TTL cache of awaited results. Two concurrent misses both load (no lock is held
-    across the await); the later one's result is kept."""
-
-    def __init__(self, ttl: float, maxsize: int = 16) -> None:
-        self._cache: TTLCache[Hashable, T] = TTLCache(maxsize=maxsize, ttl=ttl)
-        self._lock = threading.Lock()  # TTLCache is not thread-safe
-        self._generation = 0
-
-    async def get(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
-        with self._lock:
-            if key in self._cache:
-                return self._cache[key]
-            generation = self._generation
-        value = await load()
-        with self._lock:
-            # A clear() during the load means the value may predate a change: do not keep it.
-            if generation == self._generation:
-                self._cache[key] = value
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._cache.clear()
-            self._generation += 1
-
 
 #: One per API process: cleared by makeLabelAlias, makeLabelCanonical and undoLabelChange.
 registry_overview: Final[AsyncTTLCache[list[RegistryEntry]]] = AsyncTTLCache(REGISTRY_TTL_SECONDS)
@@ -98,9 +69,24 @@ class RowCache:
 entities: Final[RowCache] = RowCache(ENTITY_TTL_SECONDS, ENTITY_CACHE_SIZE)
 
 
+class _Clearable(Protocol):
+    def clear(self) -> None: ...
+
+
+#: Caches owned elsewhere (a Searcher's results) that writes must clear too.
+_others: weakref.WeakSet[_Clearable] = weakref.WeakSet()
+
+
+def register(other: _Clearable) -> None:
+    """Clear ``other`` with the caches of this module, for as long as it lives."""
+    _others.add(other)
+
+
 def clear_all(reason: str = "") -> None:
     registry_overview.clear()
     entities.clear()
+    for other in list(_others):
+        other.clear()
 
 
 async def changed(client: redis.asyncio.Redis, reason: str) -> None:

@@ -21,6 +21,7 @@ from app.jobs.queue import JobQueue
 
 if TYPE_CHECKING:
     from app.api.loaders import Loaders
+    from app.search.engine import Searcher
 
 
 @dataclass
@@ -32,6 +33,21 @@ class Services:
     redis: redis.asyncio.Redis
     tokens: TokenVerifier
     queue: JobQueue
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        """Built on first use: the embedding model loads then (about half a second)."""
+        from app.api import cache
+        from app.pipeline.embed import create_embedder
+        from app.search.engine import Searcher
+
+        settings = self.settings
+        embedder = create_embedder(
+            settings.embedder, settings.embedding_dim, threads=settings.embed_threads or None
+        )
+        searcher = Searcher(embedder, cache_seconds=settings.search_cache_seconds)
+        cache.register(searcher)
+        return searcher
 
 
 class Db:

@@ -17,6 +17,7 @@ from strawberry.types import Info
 from app.api import browse, jobs, registry, tokens
 from app.api import explain as explain_api
 from app.api import merges as merges_api
+from app.api import search as search_api
 from app.api.context import Context
 from app.api.export import ExportPage, export_page
 from app.api.extensions import ErrorCodes, LibrarianSchema, QueryCount, ScopeGate
@@ -92,6 +93,11 @@ class Query:
     )
     merge: merges_api.Merge | None = strawberry.field(
         resolver=merges_api.merge, description="A merge record by id."
+    )
+    search: Connection[search_api.SearchHit] = strawberry.field(
+        resolver=search_api.search,
+        description="Entities, facts and messages matching a query: fulltext and vector "
+        "rankings fused, plus one hop from the best entities.",
     )
     merges: list[merges_api.Merge] = strawberry.field(
         resolver=merges_api.merges,

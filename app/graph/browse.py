@@ -27,7 +27,10 @@ FACT = (
     "{.id, .field, .raw_field, .value, .confidence, .entity_id, "
     "created_at: $v.created_at.epochMillis, .extractor, .job_id}"
 )
-MESSAGE = "{.id, .seq, .speaker, .text, timestamp: $v.timestamp.epochMillis, .conversation_id}"
+MESSAGE = (
+    "{.id, .seq, .speaker, .text, timestamp: $v.timestamp.epochMillis, .conversation_id, "
+    ".external_id}"
+)
 CONVERSATION = "{.id, .title, .origin, .message_count, created_at: $v.created_at.epochMillis}"
 
 

@@ -22,8 +22,8 @@ EXPECTED_INDEXES = {
     "fact_field": ("RANGE", ["Fact"], ["field"]),
     "schema_label_kind_label": ("RANGE", ["SchemaLabel"], ["kind", "label"]),
     "entity_text": ("FULLTEXT", ["Entity"], ["name", "aliases", "summary"]),
-    "message_text": ("FULLTEXT", ["Message"], ["text"]),
-    "fact_value": ("FULLTEXT", ["Fact"], ["value"]),
+    "message_search": ("FULLTEXT", ["Message"], ["text", "speaker"]),
+    "fact_search": ("FULLTEXT", ["Fact"], ["value"]),
     "entity_embedding": ("VECTOR", ["Entity"], ["embedding"]),
     "message_embedding": ("VECTOR", ["Message"], ["embedding"]),
 }

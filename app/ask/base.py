@@ -1,0 +1,78 @@
+"""The answerer interface: a question and numbered passages in, a stream of events out.
+
+Every answerer keeps one contract, whatever produces the words:
+
+- it yields zero or more :class:`Token` events, then exactly one :class:`Answer`, and nothing
+  after it;
+- the tokens joined are exactly ``Answer.text`` (a client that rendered the stream has the
+  answer; a client that only waits for the end loses nothing);
+- a citation is ``[n]`` in the text, where ``n`` is a :attr:`Passage.number`; ``Answer.cited``
+  lists the numbers cited, in order of first citation, each once, and only numbers of passages
+  that were given (a number outside them is dropped from ``cited`` and logged);
+- ``Answer.found`` is False when the passages did not answer the question; the text then says
+  so plainly and cites nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from app.pipeline.extract.base import Usage
+
+__all__ = ["Answer", "AnswerEvent", "Answerer", "EntityHint", "Passage", "Token"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrieved message, numbered as the answer cites it: ``[number]``."""
+
+    number: int  # 1-based
+    message_id: str
+    conversation_id: str
+    conversation_title: str
+    speaker: str
+    timestamp: datetime | None
+    text: str
+    score: float  # the retrieval score (reciprocal rank fusion); higher is better
+
+
+@dataclass(frozen=True)
+class EntityHint:
+    """An entity the passages mention: answerers may use it for follow-up questions."""
+
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    cited: list[int]
+    follow_ups: list[str]  # 2-3 questions the asker could ask next
+    found: bool
+    answerer: str  # the answerer's name: "extractive" or "anthropic"
+    usage: Usage = field(default_factory=Usage)
+
+
+AnswerEvent = Token | Answer
+
+
+class Answerer(Protocol):
+    name: str
+
+    def answer(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        entities: Sequence[EntityHint] = (),
+    ) -> AsyncIterator[AnswerEvent]:
+        """Stream the answer to ``question`` from ``passages`` alone (see the module doc)."""
+        ...

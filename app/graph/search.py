@@ -1,0 +1,293 @@
+"""Search reads: ranked candidate lists from the fulltext and vector indexes, one-hop
+expansion from matched entities, and the rows of the hits shown.
+
+Every statement is fixed text with parameters; filters are parameters too (null: no filter).
+Index procedures rank first and filters apply after, so with a filter each list reads
+``FILTER_FACTOR`` times deeper to still fill a page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from app.graph.browse import CONVERSATION, ENTITY, FACT, MESSAGE, Reader, proj
+
+__all__ = [
+    "FILTER_FACTOR",
+    "VECTOR_MIN_COSINE",
+    "Candidates",
+    "Filters",
+    "Reader",
+    "candidates",
+    "expand",
+    "hydrate",
+]
+
+FILTER_FACTOR: Final = 4
+#: Vector neighbours less similar than this are not hits: the index always returns k
+#: neighbours, however unrelated (MiniLM puts unrelated chat lines at cosine 0.0-0.15).
+VECTOR_MIN_COSINE: Final = 0.2
+#: Neo4j reports cosine similarity as (1 + cosine) / 2.
+_MIN_VECTOR_SCORE: Final = (1 + VECTOR_MIN_COSINE) / 2
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Every hit must relate to every filter given. Message filters (conversation, speaker,
+    time) hold for a message, for a fact through one of its messages, and for an entity through
+    a message that mentions it; the entity type holds for an entity, a fact's entity, and an
+    entity a message mentions. Times are epoch milliseconds; ``until`` is exclusive."""
+
+    conversation_id: str | None = None
+    speaker: str | None = None
+    entity_type: str | None = None
+    since_ms: int | None = None
+    until_ms: int | None = None
+
+    @property
+    def any(self) -> bool:
+        return any(v is not None for v in self.params().values())
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "conversation": self.conversation_id,
+            "speaker": self.speaker,
+            "entity_type": self.entity_type,
+            "since": self.since_ms,
+            "until": self.until_ms,
+        }
+
+
+_ON_MESSAGE = (
+    "($conversation IS NOT NULL OR $speaker IS NOT NULL OR $since IS NOT NULL "
+    "OR $until IS NOT NULL)"
+)
+_MESSAGE_ONLY = (
+    "($conversation IS NULL OR {m}.conversation_id = $conversation) "
+    "AND ($speaker IS NULL OR {m}.speaker = $speaker) "
+    "AND ($since IS NULL OR {m}.timestamp >= datetime({{epochMillis: $since}})) "
+    "AND ($until IS NULL OR {m}.timestamp < datetime({{epochMillis: $until}}))"
+)
+_MESSAGE = (
+    _MESSAGE_ONLY.format(m="m") + " AND ($entity_type IS NULL OR "
+    "EXISTS { (m)<-[:MENTIONED_IN]-(t:Entity) WHERE t.type = $entity_type AND NOT t:Merged })"
+)
+_ENTITY_OF = (
+    "NOT {e}:Merged AND ($entity_type IS NULL OR {e}.type = $entity_type) "
+    f"AND (NOT {_ON_MESSAGE} OR EXISTS {{{{ ({{e}})-[:MENTIONED_IN]->(x:Message) "
+    f"WHERE {_MESSAGE_ONLY.format(m='x').replace('{', '{{').replace('}', '}}')} }}}})"
+)
+_ENTITY = _ENTITY_OF.format(e="e")
+_FACT = (
+    "($entity_type IS NULL OR EXISTS { (f)<-[:HAS_FACT]-(t:Entity) WHERE t.type = $entity_type })"
+    f" AND (NOT {_ON_MESSAGE} OR EXISTS {{ (f)-[:FROM]->(x:Message) "
+    f"WHERE {_MESSAGE_ONLY.format(m='x')} }})"
+)
+
+MESSAGE_FULLTEXT = f"""
+CALL db.index.fulltext.queryNodes('message_search', $lucene, {{limit: $k}}) YIELD node AS m, score
+WITH m, score WHERE {_MESSAGE}
+RETURN m.id AS id ORDER BY score DESC
+"""
+FACT_FULLTEXT = f"""
+CALL db.index.fulltext.queryNodes('fact_search', $lucene, {{limit: $k}}) YIELD node AS f, score
+WITH f, score WHERE {_FACT}
+RETURN f.id AS id ORDER BY score DESC
+"""
+ENTITY_FULLTEXT = f"""
+CALL db.index.fulltext.queryNodes('entity_text', $lucene, {{limit: $k}}) YIELD node AS e, score
+WITH e, score WHERE {_ENTITY}
+RETURN e.id AS id ORDER BY score DESC
+"""
+ENTITY_VECTOR = f"""
+CALL db.index.vector.queryNodes('entity_embedding', $k, $vector) YIELD node AS e, score
+WITH e, score WHERE score >= {_MIN_VECTOR_SCORE} AND {_ENTITY}
+RETURN e.id AS id, score ORDER BY score DESC
+"""
+# One nearest-neighbour search serves two lists: the messages, and the facts those messages
+# support (facts carry no vectors of their own: a fact is as near as the words it came from).
+MESSAGE_VECTOR = f"""
+CALL db.index.vector.queryNodes('message_embedding', $k, $vector) YIELD node AS m, score
+WITH m, score WHERE score >= {_MIN_VECTOR_SCORE}
+WITH collect({{m: m, score: score}}) AS near
+RETURN
+  COLLECT {{
+    UNWIND near AS n
+    WITH n.m AS m, n.score AS score WHERE $want_messages AND {_MESSAGE}
+    RETURN {{id: m.id, score: score}}
+  }} AS messages,
+  COLLECT {{
+    UNWIND range(0, size(near) - 1) AS i
+    WITH near[i].m AS m, i WHERE $want_facts
+    MATCH (m)<-[:FROM]-(f:Fact) WHERE {_FACT}
+    WITH f, min(i) AS first ORDER BY first
+    RETURN f.id
+  }} AS facts
+"""
+# One hop from the best entities: their facts (most confident first), the messages those
+# facts come from, and related active entities. Lists run entity by entity, best entity first.
+EXPAND = f"""
+UNWIND range(0, size($entities) - 1) AS rank
+MATCH (e:Entity {{id: $entities[rank]}})
+RETURN rank,
+  COLLECT {{
+    MATCH (e)-[:HAS_FACT]->(f:Fact) WHERE {_FACT}
+    RETURN f.id ORDER BY f.confidence DESC, f.id LIMIT $per_entity
+  }} AS facts,
+  COLLECT {{
+    MATCH (e)-[:HAS_FACT]->(f:Fact)-[:FROM]->(m:Message) WHERE {_MESSAGE}
+    WITH m, max(f.confidence) AS c ORDER BY c DESC, m.id LIMIT $per_entity
+    RETURN m.id
+  }} AS messages,
+  COLLECT {{
+    MATCH (e)-[r]-(n:Entity) WHERE r.id IS NOT NULL AND type(r) <> 'MERGED_INTO'
+      AND n <> e AND {_ENTITY_OF.format(e="n")}
+    WITH n, max(r.confidence) AS c ORDER BY c DESC, n.id LIMIT $per_entity
+    RETURN n.id
+  }} AS neighbours
+ORDER BY rank
+"""
+# The rows of the hits shown, in browse's shapes (so the API's types and loaders take them), plus
+# the first message each fact comes from and the conversations of every message.
+HYDRATE = f"""
+CALL () {{
+  UNWIND $facts AS id
+  MATCH (f:Fact {{id: id}})
+  CALL (f) {{
+    MATCH (f)-[:FROM]->(m:Message)
+    RETURN m ORDER BY m.timestamp, m.conversation_id, m.seq LIMIT 1
+  }}
+  RETURN collect({proj("f", FACT[:-1] + ", message_id: m.id}")}) AS facts,
+         collect(m.id) AS fact_messages, collect(f.entity_id) AS fact_entities
+}}
+CALL (fact_messages) {{
+  UNWIND $messages + fact_messages AS id
+  MATCH (m:Message {{id: id}})
+  RETURN collect(DISTINCT {proj("m", MESSAGE)}) AS messages,
+         collect(DISTINCT m.conversation_id) AS conversation_ids
+}}
+RETURN facts, messages,
+  COLLECT {{
+    UNWIND conversation_ids AS id MATCH (c:Conversation {{id: id}})
+    RETURN {proj("c", CONVERSATION)}
+  }} AS conversations,
+  COLLECT {{
+    UNWIND $entities + fact_entities AS id
+    MATCH (e:Entity {{id: id}})
+    RETURN DISTINCT {proj("e", ENTITY[:-1] + ", .summary}")}
+  }} AS entities
+"""
+
+
+@dataclass
+class Candidates:
+    """Ranked ids per (kind, method), best first; vector similarity (cosine) per id."""
+
+    lists: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    cosine: dict[str, float] = field(default_factory=dict)
+
+
+async def candidates(
+    reader: Reader,
+    *,
+    kinds: frozenset[str],
+    lucene: str,
+    entity_lucene: str,
+    vector: Sequence[float] | None,
+    limit: int,
+    filters: Filters,
+) -> Candidates:
+    """The candidate lists asked for, read concurrently. An empty ``lucene`` skips the
+    fulltext lists (Lucene refuses an empty query); no ``vector`` skips the vector lists."""
+    k = limit * FILTER_FACTOR if filters.any else limit
+    params = {"k": k, **filters.params()}
+    reads: dict[tuple[str, str], Any] = {}
+    if lucene:
+        if "MESSAGE" in kinds:
+            reads["MESSAGE", "fulltext"] = reader.read(MESSAGE_FULLTEXT, lucene=lucene, **params)
+        if "FACT" in kinds:
+            reads["FACT", "fulltext"] = reader.read(FACT_FULLTEXT, lucene=lucene, **params)
+    if entity_lucene and "ENTITY" in kinds:
+        reads["ENTITY", "fulltext"] = reader.read(ENTITY_FULLTEXT, lucene=entity_lucene, **params)
+    if vector is not None:
+        if "ENTITY" in kinds:
+            reads["ENTITY", "vector"] = reader.read(ENTITY_VECTOR, vector=list(vector), **params)
+        if "MESSAGE" in kinds or "FACT" in kinds:
+            reads["MESSAGE", "vector"] = reader.read(
+                MESSAGE_VECTOR,
+                vector=list(vector),
+                want_messages="MESSAGE" in kinds,
+                want_facts="FACT" in kinds,
+                **params,
+            )
+    results = await asyncio.gather(*reads.values())
+    found = Candidates()
+    for key, rows in zip(reads, results, strict=True):
+        if key == ("MESSAGE", "vector"):
+            row = rows[0]
+            found.lists["MESSAGE", "vector"] = [m["id"] for m in row["messages"]][:limit]
+            found.lists["FACT", "vector"] = list(row["facts"])[:limit]
+            found.cosine.update({m["id"]: 2 * m["score"] - 1 for m in row["messages"]})
+            continue
+        found.lists[key] = [r["id"] for r in rows][:limit]
+        if key[1] == "vector":
+            found.cosine.update({r["id"]: 2 * r["score"] - 1 for r in rows})
+    return found
+
+
+@dataclass(frozen=True)
+class Expansion:
+    facts: list[str]
+    messages: list[str]
+    entities: list[str]
+
+
+async def expand(
+    reader: Reader, entity_ids: Sequence[str], per_entity: int, filters: Filters
+) -> Expansion:
+    """What lies one hop from ``entity_ids`` (best first), that the filters allow."""
+    if not entity_ids:
+        return Expansion([], [], [])
+    rows = await reader.read(
+        EXPAND, entities=list(entity_ids), per_entity=per_entity, **filters.params()
+    )
+    facts: list[str] = []
+    messages: list[str] = []
+    neighbours: list[str] = []
+    for row in rows:
+        facts += row["facts"]
+        messages += row["messages"]
+        neighbours += [n for n in row["neighbours"] if n not in entity_ids]
+    return Expansion(facts, messages, neighbours)
+
+
+@dataclass(frozen=True)
+class Rows:
+    messages: dict[str, dict[str, Any]]
+    entities: dict[str, dict[str, Any]]
+    facts: dict[str, dict[str, Any]]
+    conversations: dict[str, dict[str, Any]]
+
+
+async def hydrate(
+    reader: Reader, *, messages: Sequence[str], entities: Sequence[str], facts: Sequence[str]
+) -> Rows:
+    """The rows of the hits to show, by id (ids no longer in the graph are left out)."""
+    if not (messages or entities or facts):
+        return Rows({}, {}, {}, {})
+    [row] = await reader.read(
+        HYDRATE, messages=list(messages), entities=list(entities), facts=list(facts)
+    )
+    return Rows(
+        messages=_by_id(row["messages"]),
+        entities=_by_id(row["entities"]),
+        facts=_by_id(row["facts"]),
+        conversations=_by_id(row["conversations"]),
+    )
+
+
+def _by_id(rows: list[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {r["id"]: dict(r) for r in rows}
