@@ -105,8 +105,10 @@ def cmd_eval_resolution(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_eval_search(settings: Settings, args: argparse.Namespace) -> int:
     from app.localstack.scratch import scratch_stack
+    from app.logging import configure_logging
 
-    base = settings.model_copy(update={"extractor": "local", "log_level": "WARNING"})
+    configure_logging("WARNING", settings.log_format)  # the pipeline's INFO lines are noise here
+    base = settings.model_copy(update={"extractor": "local"})
     with scratch_stack(base) as scratch:
         return asyncio.run(_eval_search(scratch, args))
 
@@ -117,9 +119,10 @@ async def _eval_search(settings: Settings, args: argparse.Namespace) -> int:
     import redis.asyncio
 
     from app.api.context import Db
+    from app.ask.extractive import ExtractiveAnswerer
     from app.bootstrap import apply_migrations
     from app.eval.golden_graph import ingest_golden
-    from app.eval.search import SEARCH_SET, evaluate, load_search_set
+    from app.eval.search import SEARCH_SET, evaluate, evaluate_ask, load_search_set
     from app.pipeline.embed import create_embedder
     from app.pipeline.extract.factory import create_extractor
     from app.search.engine import Searcher
@@ -144,6 +147,16 @@ async def _eval_search(settings: Settings, args: argparse.Namespace) -> int:
         if args.misses:
             for method, ids in report.misses.items():
                 print(f"  no answer in the first 10, {method}: {', '.join(ids) or 'none'}")
+        asked = await evaluate_ask(
+            Db(driver, settings.neo4j_database),
+            Searcher(embedder, cache_seconds=0),
+            ExtractiveAnswerer(embedder),
+            search_set,
+        )
+        print("\nask, offline (extractive) answerer:")
+        print(asked.table())
+        if args.misses:
+            print(f"  answers citing no answering message: {', '.join(asked.wrong) or 'none'}")
         return 0
     finally:
         await client.aclose()

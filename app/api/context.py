@@ -15,12 +15,14 @@ from starlette.websockets import WebSocket
 
 from app.auth import TokenVerifier
 from app.config import Settings
+from app.errors import Unavailable
 from app.graph.rows import read_rows
 from app.graph.tokens import ApiToken
 from app.jobs.queue import JobQueue
 
 if TYPE_CHECKING:
     from app.api.loaders import Loaders
+    from app.ask.base import Answerer
     from app.search.engine import Searcher
 
 
@@ -48,6 +50,26 @@ class Services:
         searcher = Searcher(embedder, cache_seconds=settings.search_cache_seconds)
         cache.register(searcher)
         return searcher
+
+    @cached_property
+    def answerer(self) -> Answerer:
+        """Claude when ANTHROPIC_API_KEY is set (or LIBRARIAN_ANSWERER=anthropic), else the
+        offline extractive answerer, which shares the searcher's embedding model."""
+        settings = self.settings
+        if settings.answerer_kind == "anthropic":
+            import anthropic
+
+            from app.ask.claude import ClaudeAnswerer
+            from app.pipeline.extract.anthropic import DEFAULT_MODEL
+
+            key = settings.anthropic_api_key
+            if key is None:
+                raise Unavailable("LIBRARIAN_ANSWERER=anthropic needs ANTHROPIC_API_KEY")
+            client = anthropic.AsyncAnthropic(api_key=key.get_secret_value())
+            return ClaudeAnswerer(client, model=settings.anthropic_model or DEFAULT_MODEL)
+        from app.ask.extractive import ExtractiveAnswerer
+
+        return ExtractiveAnswerer(self.searcher.embedder)
 
 
 class Db:

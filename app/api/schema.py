@@ -14,6 +14,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import Info
 
+from app.api import ask as ask_api
 from app.api import browse, jobs, registry, tokens
 from app.api import explain as explain_api
 from app.api import merges as merges_api
@@ -149,6 +150,11 @@ class Subscription:
     job_progress: AsyncGenerator[jobs.JobProgress, None] = strawberry.subscription(
         resolver=jobs.job_progress,
         description="The job's stored state, then each change, until COMPLETE or FAILED.",
+    )
+    ask: AsyncGenerator[ask_api.AskEvent, None] = strawberry.subscription(
+        resolver=ask_api.ask,
+        description="An answer from the conversations, streamed: AskToken events, then one "
+        "AskAnswer with the messages it cites.",
     )
 
 

@@ -18,11 +18,24 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Final, Protocol
 
 from app.pipeline.extract.base import Usage
 
-__all__ = ["Answer", "AnswerEvent", "Answerer", "EntityHint", "Passage", "Token"]
+__all__ = [
+    "MAX_FOLLOW_UPS",
+    "NOTHING_FOUND",
+    "Answer",
+    "AnswerEvent",
+    "Answerer",
+    "EntityHint",
+    "Passage",
+    "Token",
+    "entity_follow_ups",
+]
+
+NOTHING_FOUND: Final = "I found nothing in the conversations about that."
+MAX_FOLLOW_UPS: Final = 3
 
 
 @dataclass(frozen=True)
@@ -76,3 +89,16 @@ class Answerer(Protocol):
     ) -> AsyncIterator[AnswerEvent]:
         """Stream the answer to ``question`` from ``passages`` alone (see the module doc)."""
         ...
+
+
+def entity_follow_ups(entities: Sequence[EntityHint]) -> list[str]:
+    """Simple questions about the entities the passages mention (none without entities)."""
+    names: list[str] = []
+    for entity in entities:
+        name = " ".join(entity.name.split())
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    questions = [f"What else was said about {name}?" for name in names[:MAX_FOLLOW_UPS]]
+    if len(names) == 1:
+        questions.append(f"Who talked about {names[0]}, and when?")
+    return questions

@@ -40,7 +40,16 @@ from anthropic.types import (
     TextDelta,
 )
 
-from app.ask.base import Answer, AnswerEvent, EntityHint, Passage, Token
+from app.ask.base import (
+    MAX_FOLLOW_UPS,
+    NOTHING_FOUND,
+    Answer,
+    AnswerEvent,
+    EntityHint,
+    Passage,
+    Token,
+    entity_follow_ups,
+)
 from app.ask.prompts import (
     FOLLOW_UPS_CLOSE,
     FOLLOW_UPS_OPEN,
@@ -54,15 +63,14 @@ from app.pipeline.extract.anthropic import (
     AnthropicKeyRejected,
     AnthropicRejected,
     Prices,
-    _retry_after_s,
+    retry_after_s,
 )
 from app.pipeline.extract.base import Usage
 
-__all__ = ["NOTHING_FOUND", "ClaudeAnswerer"]
+__all__ = ["ClaudeAnswerer"]
 
 log = structlog.get_logger(__name__)
 
-NOTHING_FOUND = "I found nothing in the conversations about that."
 """The answer when there are no passages, or when the model wrote no answer text."""
 
 _NOT_FOUND_MARKERS = (NOT_FOUND_MARKER, "<not_found />")
@@ -72,7 +80,7 @@ _LONGEST_MARKER = max(len(m) for m in _MARKERS)
 # [3], [1, 3], [1,3]; [1][2] is two matches.
 _CITATION = re.compile(r"\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s*")
-_MAX_FOLLOW_UPS = 3
+
 
 # Error types a stream's ``error`` event can carry that sending again will not fix.
 _KEY_ERROR_TYPES = frozenset({"authentication_error", "permission_error"})
@@ -135,7 +143,7 @@ class ClaudeAnswerer:
             yield Answer(
                 text=NOTHING_FOUND,
                 cited=[],
-                follow_ups=_entity_follow_ups(entities),
+                follow_ups=entity_follow_ups(entities),
                 found=False,
                 answerer=self.name,
                 usage=usage,
@@ -384,7 +392,7 @@ class _Failure:
             error_type=error_type,
             api_message=exc.api_message,
             request_id=exc.request_id,
-            retry_after_s=None if in_stream else _retry_after_s(exc),
+            retry_after_s=None if in_stream else retry_after_s(exc),
         )
 
     @property
@@ -522,21 +530,8 @@ def _follow_ups(block: str, entities: Sequence[EntityHint]) -> list[str]:
             seen.add(question.casefold())
             questions.append(question)
     if len(questions) >= 2:
-        return questions[:_MAX_FOLLOW_UPS]
-    fallback = [q for q in _entity_follow_ups(entities) if q.casefold() not in seen]
+        return questions[:MAX_FOLLOW_UPS]
+    fallback = [q for q in entity_follow_ups(entities) if q.casefold() not in seen]
     if not questions:
-        return fallback[:_MAX_FOLLOW_UPS]
+        return fallback[:MAX_FOLLOW_UPS]
     return [*questions, *fallback][:2]
-
-
-def _entity_follow_ups(entities: Sequence[EntityHint]) -> list[str]:
-    """Simple questions about the entities the passages mention (none without entities)."""
-    names: list[str] = []
-    for entity in entities:
-        name = " ".join(entity.name.split())
-        if name and name.casefold() not in {n.casefold() for n in names}:
-            names.append(name)
-    questions = [f"What else was said about {name}?" for name in names[:_MAX_FOLLOW_UPS]]
-    if len(names) == 1:
-        questions.append(f"Who talked about {names[0]}, and when?")
-    return questions

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from app.ask.base import Answerer
+from app.ask.service import Asked, ask
 from app.eval.extraction import GOLDEN_DIR, load_golden
 from app.graph.browse import Reader
 from app.graph.conversations import content_checksum, conversation_id, message_id
@@ -150,3 +152,54 @@ async def evaluate(
         report.by_style[method] = {st: s.mean() for st, s in styles.items()}
         report.misses[method] = misses
     return report
+
+
+@dataclass
+class AskReport:
+    answered: int = 0  # answerable questions whose answer cites an answering message
+    found: int = 0  # answerable questions answered at all (found=True)
+    questions: int = 0
+    refused: int = 0  # unanswerable questions answered "nothing found"
+    unanswerable: int = 0
+    wrong: list[str] = field(default_factory=list)  # ids: found, but cites no answering message
+
+    def table(self) -> str:
+        q, u = max(1, self.questions), max(1, self.unanswerable)
+        return "\n".join(
+            [
+                f"answers citing an answering message: {self.answered}/{self.questions} "
+                f"({self.answered / q:.3f})",
+                f"answerable questions answered at all: {self.found}/{self.questions} "
+                f"({self.found / q:.3f})",
+                f"unanswerable questions refused: {self.refused}/{self.unanswerable} "
+                f"({self.refused / u:.3f})",
+            ]
+        )
+
+
+async def evaluate_ask(
+    reader: Reader, searcher: Searcher, answerer: Answerer, search_set: SearchSet
+) -> AskReport:
+    """Ask every question; an answer is right when it cites a message that answers it."""
+    report = AskReport()
+    for q in search_set.questions:
+        answer = await _final(reader, searcher, answerer, q.text)
+        report.questions += 1
+        if answer.answer.found:
+            report.found += 1
+            if {c.message["id"] for c in answer.citations} & q.answers:
+                report.answered += 1
+            else:
+                report.wrong.append(q.id)
+    for text in search_set.unanswerable:
+        answer = await _final(reader, searcher, answerer, text)
+        report.unanswerable += 1
+        report.refused += not answer.answer.found
+    return report
+
+
+async def _final(reader: Reader, searcher: Searcher, answerer: Answerer, question: str) -> Asked:
+    async for event in ask(reader, searcher, answerer, question):
+        if isinstance(event, Asked):
+            return event
+    raise AssertionError("an answerer ends with an Answer")

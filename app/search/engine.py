@@ -128,6 +128,10 @@ class Searcher:
             AsyncTTLCache(cache_seconds, maxsize=cache_size) if cache_seconds > 0 else None
         )
 
+    @property
+    def embedder(self) -> Embedder:
+        return self._embedder
+
     def clear(self) -> None:
         if self._results is not None:
             self._results.clear()

@@ -18,6 +18,7 @@ __all__ = [
     "QueryTerms",
     "Snippet",
     "SnippetPart",
+    "matches",
     "parse_query",
     "snippet",
 ]
@@ -31,6 +32,7 @@ SNIPPET_CHARS: Final = 220
 
 _WORD = re.compile(r"[^\W_]+")  # letters and digits of any script: never Lucene syntax
 _PHRASE = re.compile(r'"([^"]*)"')
+_POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
 
 # Lucene's English stop words plus question words: "who is", "what did" carry no topic.
 STOP_WORDS: Final = frozenset(
@@ -134,7 +136,7 @@ class QueryTerms:
 
 
 def parse_query(query: str) -> QueryTerms:
-    folded = query.casefold()
+    folded = _POSSESSIVE.sub("", query.casefold())
     phrases: list[tuple[str, ...]] = []
     for quoted in _PHRASE.findall(folded):
         words = tuple(_WORD.findall(quoted))
@@ -157,7 +159,7 @@ class Snippet:
     parts: tuple[SnippetPart, ...]
 
 
-def _matches(word: str, terms: tuple[str, ...]) -> bool:
+def matches(word: str, terms: tuple[str, ...]) -> bool:
     """A word matches a term when equal, or when they share a stem-like prefix: "deadlines"
     matches "deadline", "moving" matches "moved" (the index stems; this mirrors it roughly)."""
     folded = word.casefold()
@@ -175,7 +177,7 @@ def snippet(text: str, terms: QueryTerms, width: int = SNIPPET_CHARS) -> Snippet
     characters (plus an ellipsis at each cut end), with the matching words highlighted."""
     text = " ".join(text.split())
     words = terms.words + tuple(w for p in terms.phrases for w in p)
-    hits = [m for m in _WORD.finditer(text) if _matches(m.group(), words)]
+    hits = [m for m in _WORD.finditer(text) if matches(m.group(), words)]
     start, end = 0, len(text)
     if len(text) > width:
         start = _best_window(hits, width)

@@ -42,7 +42,9 @@ def validate(data: Any, convs: dict[str, list[dict[str, Any]]]) -> list[str]:
     if not isinstance(data, dict):
         return ["top level must be an object"]
     if set(data) != {"version", "about", "questions", "unanswerable"}:
-        errors.append(f"top-level keys must be version+about+questions+unanswerable, got {sorted(data)}")
+        errors.append(
+            f"top-level keys must be version+about+questions+unanswerable, got {sorted(data)}"
+        )
     if data.get("version") != 1:
         errors.append("version must be 1")
     if not isinstance(data.get("about"), str) or not data.get("about", "").strip():
@@ -180,7 +182,9 @@ def main(argv: list[str]) -> int:
         print(f"ERROR {SEARCH_FILE.name}: {e}", file=sys.stderr)
 
     questions = [
-        q for q in data.get("questions", []) if isinstance(q, dict) and isinstance(q.get("answers"), list)
+        q
+        for q in data.get("questions", [])
+        if isinstance(q, dict) and isinstance(q.get("answers"), list)
     ]
     if "--show" in argv and not errors:
         show(data, convs)
@@ -191,13 +195,20 @@ def main(argv: list[str]) -> int:
     single = [q for q in questions if len(q["answers"]) == 1]
     per_conv_all = per_conversation(questions)
     per_conv_single = per_conversation(single)
-    n_msgs = [sum(len(a.get("messages", [])) for a in q["answers"] if isinstance(a, dict)) for q in questions]
+    n_msgs = [
+        sum(len(a.get("messages", [])) for a in q["answers"] if isinstance(a, dict))
+        for q in questions
+    ]
 
-    print(f"questions: {len(questions)}  (single-conversation {len(single)}, cross-conversation {len(cross)})")
+    print(
+        f"questions: {len(questions)}  (single-conversation {len(single)}, cross-conversation {len(cross)})"
+    )
     print("by style:  " + ", ".join(f"{s}={n}" for s, n in by_style.items()))
     if n_msgs:
-        print(f"answer messages per question: min {min(n_msgs)}, max {max(n_msgs)}, "
-              f"mean {sum(n_msgs) / len(n_msgs):.2f}")
+        print(
+            f"answer messages per question: min {min(n_msgs)}, max {max(n_msgs)}, "
+            f"mean {sum(n_msgs) / len(n_msgs):.2f}"
+        )
     print(f"unanswerable: {len(data.get('unanswerable', []))}")
     print(f"{'conversation':30} {'single':>7} {'all':>5}")
     for conv in convs:

@@ -21,8 +21,8 @@ import httpx2
 import pytest
 import structlog
 
-from app.ask.base import Answer, Answerer, AnswerEvent, EntityHint, Passage, Token
-from app.ask.claude import NOTHING_FOUND, ClaudeAnswerer
+from app.ask.base import NOTHING_FOUND, Answer, Answerer, AnswerEvent, EntityHint, Passage, Token
+from app.ask.claude import ClaudeAnswerer
 from app.ask.prompts import answer_question
 from app.errors import RateLimited, Unavailable
 from app.pipeline.extract.anthropic import AnthropicKeyRejected, AnthropicRejected, Prices

@@ -264,7 +264,7 @@ class AnthropicExtractor:
                 return response
 
             status = failure.status_code if isinstance(failure, anthropic.APIStatusError) else None
-            hinted = _retry_after_s(failure)
+            hinted = retry_after_s(failure)
             if attempt == self._max_attempts or (
                 hinted is not None and hinted > self._max_retry_after_s
             ):
@@ -370,7 +370,7 @@ def _reask_turns(
     ]
 
 
-def _retry_after_s(failure: anthropic.APIError) -> float | None:
+def retry_after_s(failure: anthropic.APIError) -> float | None:
     """The server's requested wait in seconds (``retry-after-ms``, then ``retry-after``)."""
     if not isinstance(failure, anthropic.APIStatusError):
         return None
@@ -395,7 +395,7 @@ def _exhausted(
     failure: anthropic.APIError, attempts: int, first_id: str, usage: Usage
 ) -> LibrarianError:
     status = failure.status_code if isinstance(failure, anthropic.APIStatusError) else None
-    hinted = _retry_after_s(failure)
+    hinted = retry_after_s(failure)
     kind = "rate limited" if status == 429 else "unavailable"
     text = (
         f"Anthropic {kind} ({f'HTTP {status}' if status else type(failure).__name__}) after "

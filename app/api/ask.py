@@ -1,0 +1,78 @@
+"""ask(question) over GraphQL: a subscription of answer tokens, then the cited answer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from app.api.browse_types import Message
+from app.api.context import Context
+from app.api.search import SearchFilters
+from app.ask.base import Token
+from app.ask.service import Asked
+from app.ask.service import ask as ask_question
+
+__all__ = ["AskAnswer", "AskEvent", "AskToken", "Citation", "ask"]
+
+
+@strawberry.type(description="A piece of the answer, as it is written.")
+class AskToken:
+    text: str
+
+
+@strawberry.type
+class Citation:
+    number: int = strawberry.field(description="As cited in the answer: [number].")
+    message: Message
+
+
+@strawberry.type(description="The last event: the whole answer, what it cites, what to ask next.")
+class AskAnswer:
+    text: str = strawberry.field(description="Exactly the tokens sent before, joined.")
+    citations: list[Citation] = strawberry.field(description="In order of first citation.")
+    follow_ups: list[str]
+    found: bool = strawberry.field(
+        description="False when nothing in the conversations answered the question."
+    )
+    answerer: str = strawberry.field(description="extractive (offline) or anthropic.")
+
+
+AskEvent = Annotated[AskToken | AskAnswer, strawberry.union("AskEvent")]
+
+
+async def ask(
+    info: Info[Context, None], question: str, filters: SearchFilters | None = None
+) -> AsyncGenerator[AskEvent, None]:
+    """Search for the question, then stream an answer from the messages found: AskToken
+    events, then one AskAnswer."""
+    context = info.context
+    services = context.services
+    events = ask_question(
+        context.db,
+        services.searcher,
+        services.answerer,
+        question,
+        filters.to_filters() if filters else None,
+    )
+    async for event in events:
+        if isinstance(event, Token):
+            yield AskToken(text=event.text)
+            continue
+        assert isinstance(event, Asked)
+        context.loaders.conversation.prime_many(
+            {c.conversation["id"]: c.conversation for c in event.citations if c.conversation}
+        )
+        answer = event.answer
+        yield AskAnswer(
+            text=answer.text,
+            citations=[
+                Citation(number=c.number, message=Message.from_row(c.message))
+                for c in event.citations
+            ],
+            follow_ups=answer.follow_ups,
+            found=answer.found,
+            answerer=answer.answerer,
+        )

@@ -1,0 +1,113 @@
+"""ask: retrieve with hybrid search, number the best messages, stream the answerer's words.
+
+The passages are the messages behind the best search hits (a fact brings the message it
+comes from), at most ``MAX_PASSAGES``, numbered from 1 in rank order; citations in the answer
+refer to those numbers and come back as the messages themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import structlog
+
+from app.ask.base import Answer, Answerer, EntityHint, Passage, Token
+from app.errors import BadInput
+from app.graph.browse import Reader
+from app.graph.search import Filters
+from app.search.engine import (
+    ALL_KINDS,
+    Searcher,
+    SearchKind,
+    SearchRequest,
+    SearchResult,
+    ranked_messages,
+)
+
+__all__ = ["MAX_PASSAGES", "Asked", "Citation", "ask"]
+
+log = structlog.get_logger(__name__)
+
+MAX_PASSAGES: Final = 6
+_MAX_ENTITY_HINTS: Final = 5
+_SEARCH_DEPTH: Final = 20
+
+
+@dataclass(frozen=True)
+class Citation:
+    number: int
+    message: dict[str, Any]  # app.graph.browse.MESSAGE's shape
+    conversation: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The last event: the whole answer and the messages it cites, in citation order."""
+
+    answer: Answer
+    citations: list[Citation]
+
+
+async def ask(
+    reader: Reader,
+    searcher: Searcher,
+    answerer: Answerer,
+    question: str,
+    filters: Filters | None = None,
+) -> AsyncIterator[Token | Asked]:
+    question = " ".join(question.split())
+    if not question:
+        raise BadInput("the question is empty")
+    result = await searcher.search(
+        reader,
+        SearchRequest(question, ALL_KINDS, filters=filters or Filters(), depth=_SEARCH_DEPTH),
+    )
+    ranked = ranked_messages(result)[:MAX_PASSAGES]
+    passages = [
+        Passage(
+            number=n,
+            message_id=m.message["id"],
+            conversation_id=m.message["conversation_id"],
+            conversation_title=(m.conversation or {}).get("title") or "a conversation",
+            speaker=m.message["speaker"],
+            timestamp=_datetime(m.message.get("timestamp")),
+            text=m.message["text"],
+            score=m.score,
+        )
+        for n, m in enumerate(ranked, 1)
+    ]
+    by_number = {n: m for n, m in enumerate(ranked, 1)}
+    async for event in answerer.answer(question, passages, _entity_hints(result)):
+        if isinstance(event, Token):
+            yield event
+            continue
+        citations = [
+            Citation(n, by_number[n].message, by_number[n].conversation)
+            for n in event.cited
+            if n in by_number
+        ]
+        log.info(
+            "ask.answered",
+            answerer=event.answerer,
+            found=event.found,
+            passages=len(passages),
+            cited=len(citations),
+            llm_calls=event.usage.llm_calls,
+            cost_usd=event.usage.cost_usd,
+        )
+        yield Asked(event, citations)
+
+
+def _entity_hints(result: SearchResult) -> list[EntityHint]:
+    hints: dict[str, EntityHint] = {}
+    for hit in result.hits:
+        if hit.entity is not None and hit.kind in (SearchKind.ENTITY, SearchKind.FACT):
+            hints.setdefault(hit.entity["id"], EntityHint(hit.entity["name"], hit.entity["type"]))
+    return list(hints.values())[:_MAX_ENTITY_HINTS]
+
+
+def _datetime(epoch_ms: int | None) -> datetime | None:
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC) if epoch_ms is not None else None
