@@ -49,6 +49,7 @@ async def ask(
     """Search for the question, then stream an answer from the messages found: AskToken
     events, then one AskAnswer."""
     context = info.context
+    context.fresh_state()
     services = context.services
     events = ask_question(
         context.db,

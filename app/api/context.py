@@ -107,6 +107,13 @@ class Context:
     def db(self) -> Db:
         return Db(self.services.driver, self.database)
 
+    def fresh_state(self) -> None:
+        """Forget the read counter and DataLoaders: a WebSocket's context lives as long as the
+        socket, so an operation that reads (ask) starts its own, instead of reusing rows
+        cached by an earlier operation on the same socket."""
+        self.__dict__.pop("db", None)
+        self.__dict__.pop("loaders", None)
+
     @cached_property
     def loaders(self) -> Loaders:
         """DataLoaders of this request (one batch per field level, cached per request)."""

@@ -51,8 +51,16 @@ class SearchFilters:
     def to_filters(self) -> Filters:
         if self.since and self.until and self.since >= self.until:
             raise BadInput("filters.since must be before filters.until")
+        named = {
+            "conversationId": self.conversation_id,
+            "speaker": self.speaker,
+            "entityType": self.entity_type,
+        }
+        for name, value in named.items():
+            if value is not None and not str(value).strip():
+                raise BadInput(f"filters.{name} is empty: leave it out to not filter by it")
         return Filters(
-            conversation_id=str(self.conversation_id) if self.conversation_id else None,
+            conversation_id=str(self.conversation_id) if self.conversation_id is not None else None,
             speaker=self.speaker,
             entity_type=self.entity_type.strip().lower() if self.entity_type else None,
             since_ms=_epoch_ms(self.since),
@@ -128,11 +136,13 @@ async def search(
     mode: SearchMode = SearchMode.HYBRID,
     expand: bool = True,
 ) -> Connection[SearchHit]:
-    """Entities, facts and messages matching ``query``, best first. An empty query (or one
-    of stop words and punctuation only) finds nothing; a query over 1,000 characters is
-    BAD_INPUT."""
+    """Entities, facts and messages matching ``query``, best first, up to 100 deep. An empty
+    query finds nothing; a query over 1,000 characters is BAD_INPUT. ``totalCount`` is the
+    number of hits in the ranking (at most 100)."""
     request = page(first, after, "search", (int,))
     start = request.after[0] + 1 if request.after else 0
+    if start < 0:
+        raise BadInput("after is not a cursor from this list")
     if start + request.size > MAX_DEPTH:
         raise BadInput(f"search pages reach {MAX_DEPTH} hits deep; refine the query", max=MAX_DEPTH)
     context = info.context
@@ -144,15 +154,16 @@ async def search(
             mode=mode,
             expand=expand,
             filters=filters.to_filters() if filters else Filters(),
-            depth=start + request.fetch,
         ),
+        offset=start,
+        limit=request.fetch,
     )
     loaders = context.loaders
     loaders.conversation.prime_many(
         {h.conversation["id"]: h.conversation for h in result.hits if h.conversation}
     )
     loaders.entity.prime_many({h.entity["id"]: h.entity for h in result.hits if h.entity})
-    rows: list[tuple[int, Hit]] = list(enumerate(result.hits))[start : start + request.fetch]
+    rows = list(enumerate(result.hits, start))
 
     async def count() -> int:
         return result.total

@@ -15,6 +15,7 @@ Every answerer keeps one contract, whatever produces the words:
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,8 +32,18 @@ __all__ = [
     "EntityHint",
     "Passage",
     "Token",
+    "defuse_citations",
     "entity_follow_ups",
 ]
+
+_CITATION_LIKE = re.compile(r"\[(\s*\d+(?:\s*,\s*\d+)*\s*)\]")
+
+
+def defuse_citations(text: str) -> str:
+    """Message text shown in an answer or a prompt, with "[3]" written "(3)": only the
+    answerer's own brackets may cite, or a message could point a citation anywhere."""
+    return _CITATION_LIKE.sub(r"(\1)", text)
+
 
 NOTHING_FOUND: Final = "I found nothing in the conversations about that."
 MAX_FOLLOW_UPS: Final = 3

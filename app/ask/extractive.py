@@ -24,10 +24,11 @@ from app.ask.base import (
     EntityHint,
     Passage,
     Token,
+    defuse_citations,
     entity_follow_ups,
 )
 from app.pipeline.embed import Embedder
-from app.search.text import QueryTerms, matches, parse_query
+from app.search.text import QueryTerms, parse_query
 
 __all__ = ["ExtractiveAnswerer"]
 
@@ -101,9 +102,7 @@ class ExtractiveAnswerer:
             best_sentence = max(range(len(each)), key=each.__getitem__) if each else 0
             cosine = max([whole, *each])
             score = (
-                COSINE_WEIGHT * cosine
-                + _overlap(passage.text, terms)
-                + RANK_PRIOR / passage.number
+                COSINE_WEIGHT * cosine + _overlap(passage.text, terms) + RANK_PRIOR / passage.number
             )
             scored.append(_Sentence(passage, _excerpt(sentences, best_sentence), score))
         scored.sort(key=lambda s: -s.score)
@@ -149,15 +148,14 @@ def _overlap(text: str, terms: QueryTerms) -> float:
     """The share of the question's topical words in ``text``, weighted to complement cosine."""
     if terms.empty:
         return 0.0
-    words = _WORD.findall(text)
-    found = sum(1 for t in terms.words if any(matches(w, (t,)) for w in words))
-    return found / len(terms.words) * (1 - COSINE_WEIGHT)
+    return terms.found_in(text) / len(terms.words) * (1 - COSINE_WEIGHT)
 
 
 def _quote(sentence: _Sentence) -> str:
     p = sentence.passage
     when = f", {p.timestamp:%d %b %Y}" if p.timestamp else ""
-    return f"{p.speaker} said “{sentence.text}” ({p.conversation_title}{when}) [{p.number}]"
+    quoted = defuse_citations(sentence.text)
+    return f"{p.speaker} said “{quoted}” ({p.conversation_title}{when}) [{p.number}]"
 
 
 def _tokens(text: str) -> list[str]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from anthropic.types import TextBlockParam
 
-from app.ask.base import EntityHint, Passage
+from app.ask.base import EntityHint, Passage, defuse_citations
 
 __all__ = [
     "ANSWER",
@@ -105,7 +105,8 @@ def passage_line(passage: Passage) -> str:
     when = passage.timestamp.isoformat() if passage.timestamp is not None else "unknown time"
     speaker = escape_untrusted(passage.speaker.strip()) or "unknown speaker"
     title = escape_untrusted(passage.conversation_title.strip()) or "untitled conversation"
-    return f"[{passage.number}] {speaker}, {title}, {when}: {escape_untrusted(passage.text)}"
+    text = escape_untrusted(defuse_citations(" ".join(passage.text.split())))
+    return f"[{passage.number}] {speaker}, {title}, {when}: {text}"
 
 
 def answer_question(

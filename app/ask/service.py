@@ -26,12 +26,16 @@ from app.search.engine import (
     SearchResult,
     ranked_messages,
 )
+from app.search.text import snippet
 
 __all__ = ["MAX_PASSAGES", "Asked", "Citation", "ask"]
 
 log = structlog.get_logger(__name__)
 
 MAX_PASSAGES: Final = 6
+#: A passage is the part of its message around the best match, at most this long: it bounds
+#: what an answerer reads (Claude's input tokens; the extractive answerer's embeddings).
+PASSAGE_CHARS: Final = 1_500
 _MAX_ENTITY_HINTS: Final = 5
 _SEARCH_DEPTH: Final = 20
 
@@ -63,7 +67,8 @@ async def ask(
         raise BadInput("the question is empty")
     result = await searcher.search(
         reader,
-        SearchRequest(question, ALL_KINDS, filters=filters or Filters(), depth=_SEARCH_DEPTH),
+        SearchRequest(question, ALL_KINDS, filters=filters or Filters()),
+        limit=_SEARCH_DEPTH,
     )
     ranked = ranked_messages(result)[:MAX_PASSAGES]
     passages = [
@@ -74,7 +79,7 @@ async def ask(
             conversation_title=(m.conversation or {}).get("title") or "a conversation",
             speaker=m.message["speaker"],
             timestamp=_datetime(m.message.get("timestamp")),
-            text=m.message["text"],
+            text=snippet(m.message["text"], result.terms, width=PASSAGE_CHARS).text,
             score=m.score,
         )
         for n, m in enumerate(ranked, 1)

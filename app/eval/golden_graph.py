@@ -58,9 +58,4 @@ async def ingest_golden(
             detail = job.error_message if job else "not claimed"
             raise RuntimeError(f"the job of golden conversation {stem} failed: {detail}")
         processed += 1
-    # Message and fact text are indexed eventually (migration 003): wait until searchable.
-    await driver.execute_query(
-        "CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()",
-        database_=settings.neo4j_database,
-    )
     return processed

@@ -141,7 +141,7 @@ async def evaluate(
         misses = []
         for q in questions:
             result = await searcher.search(
-                reader, SearchRequest(q.text, KINDS, mode, expand, depth=DEPTH)
+                reader, SearchRequest(q.text, KINDS, mode, expand), limit=DEPTH
             )
             ranked = [m.message["id"] for m in ranked_messages(result)]
             total.add(ranked, q.answers)

@@ -156,9 +156,12 @@ HYDRATE = f"""
 CALL () {{
   UNWIND $facts AS id
   MATCH (f:Fact {{id: id}})
+  // The first message the fact comes from that the filters allow (any, if none does).
   CALL (f) {{
     MATCH (f)-[:FROM]->(m:Message)
-    RETURN m ORDER BY m.timestamp, m.conversation_id, m.seq LIMIT 1
+    RETURN m ORDER BY CASE WHEN {_MESSAGE_ONLY.format(m="m")} THEN 0 ELSE 1 END,
+                      m.timestamp, m.conversation_id, m.seq
+    LIMIT 1
   }}
   RETURN collect({proj("f", FACT[:-1] + ", message_id: m.id}")}) AS facts,
          collect(m.id) AS fact_messages, collect(f.entity_id) AS fact_entities
@@ -273,13 +276,22 @@ class Rows:
 
 
 async def hydrate(
-    reader: Reader, *, messages: Sequence[str], entities: Sequence[str], facts: Sequence[str]
+    reader: Reader,
+    *,
+    messages: Sequence[str],
+    entities: Sequence[str],
+    facts: Sequence[str],
+    filters: Filters | None = None,
 ) -> Rows:
     """The rows of the hits to show, by id (ids no longer in the graph are left out)."""
     if not (messages or entities or facts):
         return Rows({}, {}, {}, {})
     [row] = await reader.read(
-        HYDRATE, messages=list(messages), entities=list(entities), facts=list(facts)
+        HYDRATE,
+        messages=list(messages),
+        entities=list(entities),
+        facts=list(facts),
+        **(filters or Filters()).params(),
     )
     return Rows(
         messages=_by_id(row["messages"]),

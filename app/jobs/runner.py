@@ -326,7 +326,6 @@ class JobRunner:
             relations=relations,
         )
         await self.resolution.record(resolved.get("decisions", []))
-        await changes.announce(self.deps.redis, "job_write")
         missing = await self.knowledge.entities_without_embedding([e["id"] for e in entities])
         if missing:
             # The vectors resolve computed from the names this job used, when it has them.
@@ -340,6 +339,11 @@ class JobRunner:
             await self.knowledge.set_embeddings(
                 "Entity", {eid: known[eid] for eid, _, _ in missing}
             )
+        # Caches are cleared once everything is searchable: the entities' vectors are written
+        # and Lucene has caught up (message and fact text are indexed eventually, migration 010),
+        # so a search run on this notice cannot cache a result from before the job.
+        await self.knowledge.await_text_indexes()
+        await changes.announce(self.deps.redis, "job_write")
 
     async def _canonical(self, kind: str, raw_labels: set[str]) -> dict[str, str]:
         """Raw label → canonical label; labels with nothing usable left are dropped (logged)."""

@@ -25,7 +25,10 @@ def scratch_stack(base: Settings, *, pagecache_mb: int = 64) -> Iterator[Setting
     password = secrets.token_urlsafe(16)
     with tempfile.TemporaryDirectory(prefix="librarian-scratch-") as tmp:
         root = Path(tmp)
-        neo4j_port, redis_port = free_port(), free_port()
+        neo4j_port = free_port()
+        redis_port = free_port()
+        while redis_port == neo4j_port:  # free_port only says the port was free a moment ago
+            redis_port = free_port()
         neo4j = start_neo4j(
             Neo4jSpec(
                 home=root / "neo4j",

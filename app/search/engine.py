@@ -24,7 +24,7 @@ from app.graph import search as reads
 from app.graph.browse import Reader
 from app.graph.search import Filters
 from app.pipeline.embed import Embedder
-from app.search.fusion import Method, RankedList, fuse
+from app.search.fusion import Fused, Method, RankedList, fuse
 from app.search.text import MAX_QUERY_CHARS, QueryTerms, Snippet, parse_query, snippet
 from app.ttlcache import AsyncTTLCache
 
@@ -33,6 +33,7 @@ __all__ = [
     "MAX_DEPTH",
     "Hit",
     "RankedMessage",
+    "Ranking",
     "SearchKind",
     "SearchMode",
     "SearchRequest",
@@ -57,10 +58,11 @@ class SearchMode(enum.Enum):
 
 
 ALL_KINDS: Final = frozenset(SearchKind)
-#: Results a search can page through; deeper than this, refine the query.
-MAX_DEPTH: Final = 200
-#: Hits are read and cached in steps of this many, so the next page is usually cached.
-_DEPTH_STEP: Final = 25
+#: Hits a search can page through; deeper than this, refine the query.
+MAX_DEPTH: Final = 100
+#: Candidates read from each ranked list. Fixed, whatever page is asked for, so every page of
+#: a query comes from one ranking (a deeper read would re-rank the head of the list).
+LIST_DEPTH: Final = 100
 #: How many of the best entities are expanded, and how many items each contributes per list.
 EXPAND_ENTITIES: Final = 3
 EXPAND_PER_ENTITY: Final = 8
@@ -75,7 +77,6 @@ class SearchRequest:
     mode: SearchMode = SearchMode.HYBRID
     expand: bool = True
     filters: Filters = field(default_factory=Filters)
-    depth: int = 10  # how many ranked hits are needed (offset + page size)
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,18 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Ranking:
+    """What is cached per query: ranked keys only; rows are read per page."""
+
+    entries: list[Fused[tuple[str, str]]]
+    cosine: dict[str, float]
+    terms: QueryTerms
+
+
+@dataclass(frozen=True)
 class SearchResult:
-    hits: list[Hit]  # the best ``depth`` hits (fewer when fewer were found)
-    total: int  # candidates found by every list together (bounded by the lists' depth)
+    hits: list[Hit]  # the page asked for (ranked hits whose node is gone are left out)
+    total: int  # hits in the ranking, at most MAX_DEPTH
     terms: QueryTerms
 
 
@@ -117,14 +127,14 @@ def _usable(vector: Sequence[float]) -> bool:
 
 class Searcher:
     """One per process: holds the embedder, an LRU of query embeddings, and a short-TTL
-    cache of results (``cache_seconds`` 0: none). Call :meth:`clear` after graph writes."""
+    cache of rankings (``cache_seconds`` 0: none). Call :meth:`clear` after graph writes."""
 
     def __init__(
         self, embedder: Embedder, *, cache_seconds: float = 30.0, cache_size: int = 512
     ) -> None:
         self._embedder = embedder
-        self._vectors: LRUCache[str, tuple[float, ...] | None] = LRUCache(maxsize=2048)
-        self._results: AsyncTTLCache[SearchResult] | None = (
+        self._vectors: LRUCache[str, tuple[float, ...]] = LRUCache(maxsize=2048)
+        self._rankings: AsyncTTLCache[Ranking] | None = (
             AsyncTTLCache(cache_seconds, maxsize=cache_size) if cache_seconds > 0 else None
         )
 
@@ -133,34 +143,47 @@ class Searcher:
         return self._embedder
 
     def clear(self) -> None:
-        if self._results is not None:
-            self._results.clear()
+        if self._rankings is not None:
+            self._rankings.clear()
 
     async def embed(self, text: str) -> tuple[float, ...] | None:
-        """The query's embedding, or None when the model gives nothing rankable."""
+        """The query's embedding, or None when the model gives nothing rankable or fails
+        (logged): search then goes on with fulltext alone."""
         if text in self._vectors:
             return self._vectors[text]
-        [raw] = await asyncio.to_thread(self._embedder.embed, [text])
-        vector = tuple(raw) if _usable(raw) else None
-        if vector is None:
+        try:
+            [raw] = await asyncio.to_thread(self._embedder.embed, [text])
+        except Exception:
+            log.exception("search.query_embedding_failed", chars=len(text))
+            return None
+        if not _usable(raw):
             log.warning("search.unusable_query_vector", chars=len(text))
+            return None
+        vector = tuple(raw)
         self._vectors[text] = vector
         return vector
 
-    async def search(self, reader: Reader, request: SearchRequest) -> SearchResult:
-        query = _normalise(request.query)
-        depth = min(MAX_DEPTH, max(_DEPTH_STEP, -(-request.depth // _DEPTH_STEP) * _DEPTH_STEP))
+    async def search(
+        self, reader: Reader, request: SearchRequest, *, offset: int = 0, limit: int = 10
+    ) -> SearchResult:
+        """Hits ``offset`` to ``offset + limit`` of the query's ranking."""
+        if offset < 0 or limit < 0:
+            raise BadInput("offset and limit must not be negative")
         key = SearchRequest(
-            query, request.kinds, request.mode, request.expand, request.filters, depth
+            _normalise(request.query), request.kinds, request.mode, request.expand, request.filters
         )
-        if self._results is None:
-            return await self._search(reader, key)
-        return await self._results.get(key, lambda: self._search(reader, key))
+        if self._rankings is None:
+            ranking = await self._rank(reader, key)
+        else:
+            ranking = await self._rankings.get(key, lambda: self._rank(reader, key))
+        page = ranking.entries[offset : min(offset + limit, MAX_DEPTH)]
+        hits = await _hits(reader, page, ranking, key.filters)
+        return SearchResult(hits, min(len(ranking.entries), MAX_DEPTH), ranking.terms)
 
-    async def _search(self, reader: Reader, request: SearchRequest) -> SearchResult:
+    async def _rank(self, reader: Reader, request: SearchRequest) -> Ranking:
         terms = parse_query(request.query)
         if terms.empty or not request.kinds:
-            return SearchResult([], 0, terms)
+            return Ranking([], {}, terms)
         kinds = frozenset(k.value for k in request.kinds)
         mode = request.mode
         vector = None
@@ -175,7 +198,7 @@ class Searcher:
             lucene=lucene,
             entity_lucene=entity_lucene,
             vector=vector,
-            limit=max(50, 2 * request.depth),
+            limit=LIST_DEPTH,
             filters=request.filters,
         )
         ranked = {
@@ -186,23 +209,7 @@ class Searcher:
         if request.expand:
             seeds = [r for (kind, _), r in ranked.items() if kind == "ENTITY"]
             lists += await self._expansion(reader, seeds, kinds, request.filters)
-        fused = fuse(lists)
-        best = fused[: request.depth]
-        rows = await reads.hydrate(
-            reader,
-            messages=[i for (k, i) in (f.key for f in best) if k == "MESSAGE"],
-            entities=[i for (k, i) in (f.key for f in best) if k == "ENTITY"],
-            facts=[i for (k, i) in (f.key for f in best) if k == "FACT"],
-        )
-        hits = []
-        for f in best:
-            kind, id_ = f.key
-            hit = _hit(
-                SearchKind(kind), id_, f.score, f.methods, found.cosine.get(id_), rows, terms
-            )
-            if hit is not None:  # gone since it was ranked
-                hits.append(hit)
-        return SearchResult(hits, len(fused), terms)
+        return Ranking(fuse(lists)[:MAX_DEPTH], found.cosine, terms)
 
     async def _expansion(
         self,
@@ -224,6 +231,28 @@ class Searcher:
         if "ENTITY" in kinds:
             out.append(RankedList(graph, [("ENTITY", i) for i in near.entities], EXPAND_WEIGHT))
         return out
+
+
+async def _hits(
+    reader: Reader, page: list[Fused[tuple[str, str]]], ranking: Ranking, filters: Filters
+) -> list[Hit]:
+    """The page's hits with their rows and snippets (one read)."""
+    rows = await reads.hydrate(
+        reader,
+        messages=[i for (k, i) in (f.key for f in page) if k == "MESSAGE"],
+        entities=[i for (k, i) in (f.key for f in page) if k == "ENTITY"],
+        facts=[i for (k, i) in (f.key for f in page) if k == "FACT"],
+        filters=filters,
+    )
+    hits = []
+    for f in page:
+        kind, id_ = f.key
+        hit = _hit(
+            SearchKind(kind), id_, f.score, f.methods, ranking.cosine.get(id_), rows, ranking.terms
+        )
+        if hit is not None:  # gone since it was ranked
+            hits.append(hit)
+    return hits
 
 
 def _entity_lucene(terms: QueryTerms) -> str:

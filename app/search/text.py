@@ -9,7 +9,9 @@ what remains is joined with OR. Text inside double quotes becomes a phrase. So `
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 __all__ = [
@@ -18,7 +20,6 @@ __all__ = [
     "QueryTerms",
     "Snippet",
     "SnippetPart",
-    "matches",
     "parse_query",
     "snippet",
 ]
@@ -29,8 +30,26 @@ MAX_QUERY_CHARS: Final = 1_000
 MAX_TERMS: Final = 32
 #: Characters of text around the best match that a snippet shows.
 SNIPPET_CHARS: Final = 220
+#: Matches are looked for in this much of a text at most (a message may hold 50,000).
+SCAN_CHARS: Final = 20_000
 
-_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script: never Lucene syntax
+
+def _mark_ranges() -> str:
+    """A character class body of every combining mark (Unicode M*), which ``\\w`` leaves out:
+    without them "नमस्ते" or a decomposed "é" would split into pieces."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x300, 0x20000):
+        if unicodedata.category(chr(code))[0] == "M":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+
+
+_WORD_CHAR = f"[^\\W_]|[{_mark_ranges()}]"
+#: A word: letters, digits and combining marks of any script. Never Lucene syntax.
+_WORD = re.compile(f"(?:{_WORD_CHAR})+")
 _PHRASE = re.compile(r'"([^"]*)"')
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
 
@@ -128,6 +147,29 @@ class QueryTerms:
     def empty(self) -> bool:
         return not self.words
 
+    @cached_property
+    def highlighter(self) -> re.Pattern[str] | None:
+        """Matches words of a text that match a term: equal, or sharing a stem-like prefix
+        ("deadlines" for "deadline"; the index stems, this mirrors it roughly)."""
+        terms = sorted(set(self.words) | {w for p in self.phrases for w in p}, key=len)
+        if not terms:
+            return None
+        alternatives = [
+            re.escape(t[: max(4, len(t) - 2)]) + f"(?:{_WORD_CHAR})*"
+            if len(t) >= 4
+            else re.escape(t) + f"(?!{_WORD_CHAR})"
+            for t in reversed(terms)
+        ]
+        return re.compile(f"(?<!{_WORD_CHAR})(?:{'|'.join(alternatives)})", re.IGNORECASE)
+
+    def found_in(self, text: str) -> int:
+        """How many of the words occur in ``text`` (as the highlighter matches them)."""
+        pattern = self.highlighter
+        if pattern is None:
+            return 0
+        seen = {m.group().casefold() for m in pattern.finditer(text)}
+        return sum(1 for w in self.words if any(_same(w, s) for s in seen))
+
     def lucene(self) -> str:
         """The Lucene query: phrases and words joined by OR ('' when there is nothing)."""
         clauses = [f'"{" ".join(p)}"' for p in self.phrases]
@@ -135,8 +177,12 @@ class QueryTerms:
         return " OR ".join(clauses)
 
 
+def _same(term: str, word: str) -> bool:
+    return word == term or (len(term) >= 4 and word.startswith(term[: max(4, len(term) - 2)]))
+
+
 def parse_query(query: str) -> QueryTerms:
-    folded = _POSSESSIVE.sub("", query.casefold())
+    folded = _POSSESSIVE.sub("", unicodedata.normalize("NFC", query).casefold())
     phrases: list[tuple[str, ...]] = []
     for quoted in _PHRASE.findall(folded):
         words = tuple(_WORD.findall(quoted))
@@ -159,25 +205,12 @@ class Snippet:
     parts: tuple[SnippetPart, ...]
 
 
-def matches(word: str, terms: tuple[str, ...]) -> bool:
-    """A word matches a term when equal, or when they share a stem-like prefix: "deadlines"
-    matches "deadline", "moving" matches "moved" (the index stems; this mirrors it roughly)."""
-    folded = word.casefold()
-    for term in terms:
-        if folded == term:
-            return True
-        stem = max(4, min(len(term), len(folded)) - 2)
-        if len(term) >= 4 and len(folded) >= 4 and folded[:stem] == term[:stem]:
-            return True
-    return False
-
-
 def snippet(text: str, terms: QueryTerms, width: int = SNIPPET_CHARS) -> Snippet:
     """The part of ``text`` around its densest run of matching words, at most ``width``
     characters (plus an ellipsis at each cut end), with the matching words highlighted."""
-    text = " ".join(text.split())
-    words = terms.words + tuple(w for p in terms.phrases for w in p)
-    hits = [m for m in _WORD.finditer(text) if matches(m.group(), words)]
+    text = " ".join(text[:SCAN_CHARS].split())
+    pattern = terms.highlighter
+    hits = list(pattern.finditer(text)) if pattern is not None else []
     start, end = 0, len(text)
     if len(text) > width:
         start = _best_window(hits, width)

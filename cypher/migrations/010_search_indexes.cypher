@@ -8,3 +8,5 @@ OPTIONS {indexConfig: {`fulltext.analyzer`: 'english', `fulltext.eventually_cons
 DROP INDEX fact_value IF EXISTS;
 CREATE FULLTEXT INDEX fact_search IF NOT EXISTS FOR (n:Fact) ON EACH [n.value]
 OPTIONS {indexConfig: {`fulltext.analyzer`: 'english', `fulltext.eventually_consistent`: true}};
+// Searches must not meet indexes still being filled from an existing graph.
+CALL db.awaitIndexes(600);

@@ -4,6 +4,7 @@ graph once for this module (no test here wipes it)."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import math
 from collections.abc import Sequence
@@ -184,7 +185,7 @@ async def test_a_paraphrase_without_shared_words_is_found_by_meaning(
         "🙂🙃",
         "名前 ü ß",
         "x" * 1000,
-        "atlas " * 150,  # many terms: the first 32 are searched
+        " ".join(f"word{i}x" for i in range(120)),  # many terms: the first 32 are searched
     ],
 )
 async def test_empty_odd_and_huge_queries_never_fail(gql: Gql, golden: Golden, query: str) -> None:
@@ -223,9 +224,14 @@ async def test_filters_narrow_every_hit(gql: Gql, golden: Golden) -> None:
     assert all("2024-09-12T09:02" <= h["message"]["timestamp"] < "2024-09-12T09:04" for h in timed)
 
     people = _nodes(
-        await _search(gql, golden, "Halden", kinds=["ENTITY"], filters={"entityType": "person"})
+        await _search(gql, golden, "Priya", kinds=["ENTITY"], filters={"entityType": "person"})
     )
+    assert "Priya Raman" in [h["entity"]["name"] for h in people]
     assert all(h["entity"]["type"] == "person" for h in people)
+    places = _nodes(
+        await _search(gql, golden, "Priya", kinds=["ENTITY"], filters={"entityType": "place"})
+    )
+    assert "Priya Raman" not in [h["entity"]["name"] for h in places]
 
     _, body = await gql(
         SEARCH,
@@ -236,24 +242,34 @@ async def test_filters_narrow_every_hit(gql: Gql, golden: Golden) -> None:
 
 
 async def test_pages_continue_the_ranking_and_cursors_are_checked(gql: Gql, golden: Golden) -> None:
-    whole = await _search(gql, golden, "wedding venue budget", first=12)
-    first = await _search(gql, golden, "wedding venue budget", first=5)
-    assert first["pageInfo"]["hasNextPage"]
-    second = await _search(
-        gql, golden, "wedding venue budget", first=7, after=first["pageInfo"]["endCursor"]
-    )
+    query = "wedding venue budget"
 
     def ids(nodes: Sequence[dict[str, Any]]) -> list[str]:
-        return [
-            (n["message"] or {}).get("id") or (n["entity"] or {}).get("id") or n["fact"]["id"]
-            for n in nodes
-        ]
+        return [n[n["kind"].lower()]["id"] for n in nodes]
 
-    assert ids(_nodes(first) + _nodes(second)) == ids(_nodes(whole))
+    whole = await _search(gql, golden, query, first=40)
+    assert whole["totalCount"] > 30
+    paged: list[dict[str, Any]] = []
+    after = None
+    for _ in range(4):
+        cache.clear_all("each page ranks afresh")  # pages agree without the cache, too
+        page = await _search(gql, golden, query, first=10, after=after)
+        paged += _nodes(page)
+        assert page["pageInfo"]["hasNextPage"]
+        after = page["pageInfo"]["endCursor"]
+    assert ids(paged) == ids(_nodes(whole))
+    assert len(set(ids(paged))) == 40
 
-    for bad in ({"after": "not-a-cursor"}, {"first": 101}, {"first": -1}):
+    forged = base64.urlsafe_b64encode(b'["search",-5]').decode().rstrip("=")
+    bad_pages = [{"after": "not-a-cursor"}, {"after": forged}, {"first": 101}, {"first": -1}]
+    bad_pages += [{"filters": {"speaker": " "}}, {"first": 10, "after": _cursor(95)}]
+    for bad in bad_pages:
         _, body = await gql(SEARCH, token=golden.token, variables={"q": "atlas", **bad})
         assert codes(body) == ["BAD_INPUT"], bad
+
+
+def _cursor(position: int) -> str:
+    return base64.urlsafe_b64encode(f'["search",{position}]'.encode()).decode().rstrip("=")
 
 
 async def test_search_needs_a_token(http: httpx.AsyncClient, golden: Golden) -> None:

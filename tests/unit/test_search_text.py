@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import re
+import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.ask.base import defuse_citations
+from app.search.engine import _entity_lucene
 from app.search.fusion import RRF_K, Method, RankedList, fuse
 from app.search.text import MAX_TERMS, parse_query, snippet
 
-_LUCENE_SYNTAX = re.compile(r"[+\-!(){}\[\]^~*?:\\/&|]|\bAND\b|\bNOT\b")
+# Lucene's query syntax: its special characters, and its operators (upper case only).
+_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
+_OPERATORS = {"AND", "OR", "NOT", "TO"}
 
 
 def test_question_words_are_dropped_and_topics_kept() -> None:
@@ -29,17 +33,43 @@ def test_a_query_of_stop_words_only_is_searched_as_it_is() -> None:
     ["title:x", "a AND b", "NOT x", "x*", "x~2", "(a) [b TO c]", "a && b || !c", "\\", "x^4"],
 )
 def test_lucene_operators_become_words_or_nothing(query: str) -> None:
-    lucene = parse_query(query).lucene()
-    assert not _LUCENE_SYNTAX.search(lucene.replace(" OR ", " ")), lucene
+    _assert_only_words(parse_query(query).lucene())
 
 
 @given(st.text(max_size=300))
 def test_any_text_gives_only_words_phrases_and_or(query: str) -> None:
-    lucene = parse_query(query).lucene()
+    terms = parse_query(query)
+    _assert_only_words(terms.lucene())
+    _assert_only_words(_entity_lucene(terms), fuzzy=True)
+
+
+def _assert_only_words(lucene: str, *, fuzzy: bool = False) -> None:
+    """Clauses joined by " OR ", each a word or a quoted phrase (or word~1 when fuzzy)."""
     for clause in lucene.split(" OR ") if lucene else []:
-        words = clause.strip('"').split(" ")
-        assert all(re.fullmatch(r"[^\W_]+", w) for w in words), clause
-        assert clause.count('"') in (0, 2)
+        if fuzzy and clause.endswith("~1"):
+            clause = clause[:-2]
+        if clause.startswith('"'):
+            assert clause.endswith('"'), clause
+            assert clause.count('"') == 2, clause
+            clause = clause[1:-1]
+        for word in clause.split(" "):
+            assert word, lucene
+            assert not _SPECIAL & set(word), lucene
+            assert word not in _OPERATORS, lucene
+
+
+def test_entity_names_forgive_a_typo_in_long_words_only() -> None:
+    assert _entity_lucene(parse_query("Ana Okafor")) == "ana OR okafor~1"
+
+
+def test_words_keep_their_combining_marks_and_compose() -> None:
+    assert parse_query("नमस्ते दुनिया").words == ("नमस्ते", "दुनिया")
+    decomposed = unicodedata.normalize("NFD", "naïve café")
+    assert parse_query(decomposed).words == ("naïve", "café")
+
+
+def test_message_text_cannot_cite() -> None:
+    assert defuse_citations("as I said [3], see [1, 2] [x]") == "as I said (3), see (1, 2) [x]"
 
 
 def test_quoted_words_become_a_phrase() -> None:
