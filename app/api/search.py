@@ -136,9 +136,9 @@ async def search(
     mode: SearchMode = SearchMode.HYBRID,
     expand: bool = True,
 ) -> Connection[SearchHit]:
-    """Entities, facts and messages matching ``query``, best first, up to 100 deep. An empty
+    """Entities, facts and messages matching ``query``, best first, up to 50 deep. An empty
     query finds nothing; a query over 1,000 characters is BAD_INPUT. ``totalCount`` is the
-    number of hits in the ranking (at most 100)."""
+    number of hits in the ranking (at most 50)."""
     request = page(first, after, "search", (int,))
     start = request.after[0] + 1 if request.after else 0
     if start < 0:

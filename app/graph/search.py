@@ -8,7 +8,6 @@ Index procedures rank first and filters apply after, so with a filter each list 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -21,9 +20,10 @@ __all__ = [
     "Candidates",
     "Filters",
     "Reader",
-    "candidates",
     "expand",
+    "fulltext",
     "hydrate",
+    "nearest",
 ]
 
 FILTER_FACTOR: Final = 4
@@ -87,33 +87,51 @@ _FACT = (
     f"WHERE {_MESSAGE_ONLY.format(m='x')} }})"
 )
 
-MESSAGE_FULLTEXT = f"""
-CALL db.index.fulltext.queryNodes('message_search', $lucene, {{limit: $k}}) YIELD node AS m, score
-WITH m, score WHERE {_MESSAGE}
-RETURN m.id AS id ORDER BY score DESC
+# Each list is a subquery that aggregates, so it yields one row (an empty list when its kind
+# is not wanted: the guard row is filtered out before the index is called).
+FULLTEXT = f"""
+CALL () {{
+  WITH 1 AS go WHERE $want_messages
+  CALL db.index.fulltext.queryNodes('message_search', $lucene, {{limit: $k}}) YIELD node, score
+  WITH node AS m, score WHERE {_MESSAGE}
+  WITH m ORDER BY score DESC
+  RETURN collect(m.id) AS messages
+}}
+CALL () {{
+  WITH 1 AS go WHERE $want_facts
+  CALL db.index.fulltext.queryNodes('fact_search', $lucene, {{limit: $k}}) YIELD node, score
+  WITH node AS f, score WHERE {_FACT}
+  WITH f ORDER BY score DESC
+  RETURN collect(f.id) AS facts
+}}
+CALL () {{
+  WITH 1 AS go WHERE $want_entities
+  CALL db.index.fulltext.queryNodes('entity_text', $entity_lucene, {{limit: $k}})
+    YIELD node, score
+  WITH node AS e, score WHERE {_ENTITY}
+  WITH e ORDER BY score DESC
+  RETURN collect(e.id) AS entities
+}}
+RETURN messages, facts, entities
 """
-FACT_FULLTEXT = f"""
-CALL db.index.fulltext.queryNodes('fact_search', $lucene, {{limit: $k}}) YIELD node AS f, score
-WITH f, score WHERE {_FACT}
-RETURN f.id AS id ORDER BY score DESC
-"""
-ENTITY_FULLTEXT = f"""
-CALL db.index.fulltext.queryNodes('entity_text', $lucene, {{limit: $k}}) YIELD node AS e, score
-WITH e, score WHERE {_ENTITY}
-RETURN e.id AS id ORDER BY score DESC
-"""
-ENTITY_VECTOR = f"""
-CALL db.index.vector.queryNodes('entity_embedding', $k, $vector) YIELD node AS e, score
-WITH e, score WHERE score >= {_MIN_VECTOR_SCORE} AND {_ENTITY}
-RETURN e.id AS id, score ORDER BY score DESC
-"""
-# One nearest-neighbour search serves two lists: the messages, and the facts those messages
-# support (facts carry no vectors of their own: a fact is as near as the words it came from).
-MESSAGE_VECTOR = f"""
-CALL db.index.vector.queryNodes('message_embedding', $k, $vector) YIELD node AS m, score
-WITH m, score WHERE score >= {_MIN_VECTOR_SCORE}
-WITH collect({{m: m, score: score}}) AS near
-RETURN
+# One nearest-neighbour search of messages serves two lists: the messages, and the facts those
+# messages support (facts carry no vectors of their own: a fact is as near as its words).
+VECTOR = f"""
+CALL () {{
+  WITH 1 AS go WHERE $want_entities
+  CALL db.index.vector.queryNodes('entity_embedding', $k, $vector) YIELD node, score
+  WITH node AS e, score WHERE score >= {_MIN_VECTOR_SCORE} AND {_ENTITY}
+  WITH e, score ORDER BY score DESC
+  RETURN collect({{id: e.id, score: score}}) AS entities
+}}
+CALL () {{
+  WITH 1 AS go WHERE $want_messages OR $want_facts
+  CALL db.index.vector.queryNodes('message_embedding', $k, $vector) YIELD node, score
+  WITH node AS m, score WHERE score >= {_MIN_VECTOR_SCORE}
+  WITH m, score ORDER BY score DESC
+  RETURN collect({{m: m, score: score}}) AS near
+}}
+RETURN entities,
   COLLECT {{
     UNWIND near AS n
     WITH n.m AS m, n.score AS score WHERE $want_messages AND {_MESSAGE}
@@ -193,51 +211,67 @@ class Candidates:
     cosine: dict[str, float] = field(default_factory=dict)
 
 
-async def candidates(
+def _wanted(kinds: frozenset[str]) -> dict[str, bool]:
+    return {
+        "want_messages": "MESSAGE" in kinds,
+        "want_facts": "FACT" in kinds,
+        "want_entities": "ENTITY" in kinds,
+    }
+
+
+def _depth(limit: int, filters: Filters) -> int:
+    return limit * FILTER_FACTOR if filters.any else limit
+
+
+async def fulltext(
     reader: Reader,
     *,
     kinds: frozenset[str],
     lucene: str,
     entity_lucene: str,
-    vector: Sequence[float] | None,
     limit: int,
     filters: Filters,
 ) -> Candidates:
-    """The candidate lists asked for, read concurrently. An empty ``lucene`` skips the
-    fulltext lists (Lucene refuses an empty query); no ``vector`` skips the vector lists."""
-    k = limit * FILTER_FACTOR if filters.any else limit
-    params = {"k": k, **filters.params()}
-    reads: dict[tuple[str, str], Any] = {}
-    if lucene:
-        if "MESSAGE" in kinds:
-            reads["MESSAGE", "fulltext"] = reader.read(MESSAGE_FULLTEXT, lucene=lucene, **params)
-        if "FACT" in kinds:
-            reads["FACT", "fulltext"] = reader.read(FACT_FULLTEXT, lucene=lucene, **params)
-    if entity_lucene and "ENTITY" in kinds:
-        reads["ENTITY", "fulltext"] = reader.read(ENTITY_FULLTEXT, lucene=entity_lucene, **params)
-    if vector is not None:
-        if "ENTITY" in kinds:
-            reads["ENTITY", "vector"] = reader.read(ENTITY_VECTOR, vector=list(vector), **params)
-        if "MESSAGE" in kinds or "FACT" in kinds:
-            reads["MESSAGE", "vector"] = reader.read(
-                MESSAGE_VECTOR,
-                vector=list(vector),
-                want_messages="MESSAGE" in kinds,
-                want_facts="FACT" in kinds,
-                **params,
-            )
-    results = await asyncio.gather(*reads.values())
+    """Lucene's rankings of the kinds asked for, in one read; none for an empty query (Lucene
+    refuses one)."""
     found = Candidates()
-    for key, rows in zip(reads, results, strict=True):
-        if key == ("MESSAGE", "vector"):
-            row = rows[0]
-            found.lists["MESSAGE", "vector"] = [m["id"] for m in row["messages"]][:limit]
-            found.lists["FACT", "vector"] = list(row["facts"])[:limit]
-            found.cosine.update({m["id"]: 2 * m["score"] - 1 for m in row["messages"]})
-            continue
-        found.lists[key] = [r["id"] for r in rows][:limit]
-        if key[1] == "vector":
-            found.cosine.update({r["id"]: 2 * r["score"] - 1 for r in rows})
+    if not lucene:
+        return found
+    [row] = await reader.read(
+        FULLTEXT,
+        lucene=lucene,
+        entity_lucene=entity_lucene or lucene,
+        k=_depth(limit, filters),
+        **_wanted(kinds),
+        **filters.params(),
+    )
+    for kind, column in (("MESSAGE", "messages"), ("FACT", "facts"), ("ENTITY", "entities")):
+        if kind in kinds:
+            found.lists[kind, "fulltext"] = list(row[column])[:limit]
+    return found
+
+
+async def nearest(
+    reader: Reader,
+    *,
+    kinds: frozenset[str],
+    vector: Sequence[float],
+    limit: int,
+    filters: Filters,
+) -> Candidates:
+    """The vector rankings of the kinds asked for, in one read."""
+    [row] = await reader.read(
+        VECTOR, vector=list(vector), k=_depth(limit, filters), **_wanted(kinds), **filters.params()
+    )
+    found = Candidates()
+    if "ENTITY" in kinds:
+        found.lists["ENTITY", "vector"] = [e["id"] for e in row["entities"]][:limit]
+    if "MESSAGE" in kinds:
+        found.lists["MESSAGE", "vector"] = [m["id"] for m in row["messages"]][:limit]
+    if "FACT" in kinds:
+        found.lists["FACT", "vector"] = list(row["facts"])[:limit]
+    for hit in (*row["entities"], *row["messages"]):
+        found.cosine[hit["id"]] = 2 * hit["score"] - 1
     return found
 
 

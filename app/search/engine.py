@@ -59,10 +59,10 @@ class SearchMode(enum.Enum):
 
 ALL_KINDS: Final = frozenset(SearchKind)
 #: Hits a search can page through; deeper than this, refine the query.
-MAX_DEPTH: Final = 100
+MAX_DEPTH: Final = 50
 #: Candidates read from each ranked list. Fixed, whatever page is asked for, so every page of
 #: a query comes from one ranking (a deeper read would re-rank the head of the list).
-LIST_DEPTH: Final = 100
+LIST_DEPTH: Final = 40
 #: How many of the best entities are expanded, and how many items each contributes per list.
 EXPAND_ENTITIES: Final = 3
 EXPAND_PER_ENTITY: Final = 8
@@ -185,22 +185,33 @@ class Searcher:
         if terms.empty or not request.kinds:
             return Ranking([], {}, terms)
         kinds = frozenset(k.value for k in request.kinds)
-        mode = request.mode
-        vector = None
-        if mode is not SearchMode.FULLTEXT:
-            vector = await self.embed(request.query)
-        lucene = terms.lucene() if mode is not SearchMode.VECTOR else ""
-        entity_lucene = _entity_lucene(terms) if mode is not SearchMode.VECTOR else ""
         # Entities seed the expansion, so they are looked for even when not asked for.
-        found = await reads.candidates(
-            reader,
-            kinds=kinds | {"ENTITY"} if request.expand else kinds,
-            lucene=lucene,
-            entity_lucene=entity_lucene,
-            vector=vector,
-            limit=LIST_DEPTH,
-            filters=request.filters,
+        wanted = kinds | {"ENTITY"} if request.expand else kinds
+        mode = request.mode
+        # Lucene reads while the query is embedded (a few ms of CPU in a thread).
+        lexical = asyncio.create_task(
+            reads.fulltext(
+                reader,
+                kinds=wanted,
+                lucene=terms.lucene() if mode is not SearchMode.VECTOR else "",
+                entity_lucene=_entity_lucene(terms),
+                limit=LIST_DEPTH,
+                filters=request.filters,
+            )
         )
+        try:
+            vector = await self.embed(request.query) if mode is not SearchMode.FULLTEXT else None
+            semantic = (
+                await reads.nearest(
+                    reader, kinds=wanted, vector=vector, limit=LIST_DEPTH, filters=request.filters
+                )
+                if vector is not None
+                else reads.Candidates()
+            )
+        finally:
+            found = await lexical
+        found.lists.update(semantic.lists)
+        found.cosine.update(semantic.cosine)
         ranked = {
             key: RankedList(Method(key[1]), [(key[0], i) for i in ids])
             for key, ids in found.lists.items()
