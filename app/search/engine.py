@@ -63,6 +63,9 @@ MAX_DEPTH: Final = 50
 #: Candidates read from each ranked list. Fixed, whatever page is asked for, so every page of
 #: a query comes from one ranking (a deeper read would re-rank the head of the list).
 LIST_DEPTH: Final = 40
+#: Nearest neighbours read per vector index: an HNSW search's cost grows with k, and it is the
+#: largest part of a search at 1M messages (docs/benchmarks.md).
+VECTOR_DEPTH: Final = 20
 #: How many of the best entities are expanded, and how many items each contributes per list.
 EXPAND_ENTITIES: Final = 3
 EXPAND_PER_ENTITY: Final = 8
@@ -188,48 +191,58 @@ class Searcher:
         # Entities seed the expansion, so they are looked for even when not asked for.
         wanted = kinds | {"ENTITY"} if request.expand else kinds
         mode = request.mode
-        # Lucene reads while the query is embedded (a few ms of CPU in a thread).
-        lexical = asyncio.create_task(
-            reads.fulltext(
+        filters = request.filters
+
+        async def lexical() -> tuple[reads.Candidates, list[RankedList[tuple[str, str]]]]:
+            """Lucene's lists, then the hop from the entities they name: both run while the
+            query is embedded and its neighbours are read."""
+            found = await reads.fulltext(
                 reader,
                 kinds=wanted,
                 lucene=terms.lucene() if mode is not SearchMode.VECTOR else "",
                 entity_lucene=_entity_lucene(terms),
                 limit=LIST_DEPTH,
-                filters=request.filters,
+                filters=filters,
             )
-        )
+            seeds = found.lists.get(("ENTITY", "fulltext"), [])
+            if not request.expand or not seeds:
+                return found, []
+            return found, await self._expansion(reader, seeds, kinds, filters)
+
+        words = asyncio.create_task(lexical())
         try:
             vector = await self.embed(request.query) if mode is not SearchMode.FULLTEXT else None
             semantic = (
                 await reads.nearest(
-                    reader, kinds=wanted, vector=vector, limit=LIST_DEPTH, filters=request.filters
+                    reader, kinds=wanted, vector=vector, limit=VECTOR_DEPTH, filters=filters
                 )
                 if vector is not None
                 else reads.Candidates()
             )
         finally:
-            found = await lexical
+            found, hop = await words
+        if request.expand and not hop and mode is SearchMode.VECTOR:
+            # Without Lucene, the nearest entities seed the hop.
+            hop = await self._expansion(
+                reader, semantic.lists.get(("ENTITY", "vector"), []), kinds, filters
+            )
         found.lists.update(semantic.lists)
         found.cosine.update(semantic.cosine)
-        ranked = {
-            key: RankedList(Method(key[1]), [(key[0], i) for i in ids])
-            for key, ids in found.lists.items()
-        }
-        lists = [r for (kind, _), r in ranked.items() if kind in kinds]
-        if request.expand:
-            seeds = [r for (kind, _), r in ranked.items() if kind == "ENTITY"]
-            lists += await self._expansion(reader, seeds, kinds, request.filters)
-        return Ranking(fuse(lists)[:MAX_DEPTH], found.cosine, terms)
+        lists = [
+            RankedList(Method(method), [(kind, i) for i in ids])
+            for (kind, method), ids in found.lists.items()
+            if kind in kinds
+        ]
+        return Ranking(fuse([*lists, *hop])[:MAX_DEPTH], found.cosine, terms)
 
     async def _expansion(
         self,
         reader: Reader,
-        seeds: list[RankedList[tuple[str, str]]],
+        seeds: list[str],
         kinds: frozenset[str],
         filters: Filters,
     ) -> list[RankedList[tuple[str, str]]]:
-        best = [f.key[1] for f in fuse(seeds)[:EXPAND_ENTITIES]]
+        best = seeds[:EXPAND_ENTITIES]
         if not best:
             return []
         near = await reads.expand(reader, best, EXPAND_PER_ENTITY, filters)

@@ -148,26 +148,23 @@ class QueryTerms:
         return not self.words
 
     @cached_property
-    def highlighter(self) -> re.Pattern[str] | None:
-        """Matches words of a text that match a term: equal, or sharing a stem-like prefix
-        ("deadlines" for "deadline"; the index stems, this mirrors it roughly)."""
-        terms = sorted(set(self.words) | {w for p in self.phrases for w in p}, key=len)
-        if not terms:
-            return None
-        alternatives = [
-            re.escape(t[: max(4, len(t) - 2)]) + f"(?:{_WORD_CHAR})*"
-            if len(t) >= 4
-            else re.escape(t) + f"(?!{_WORD_CHAR})"
-            for t in reversed(terms)
-        ]
-        return re.compile(f"(?<!{_WORD_CHAR})(?:{'|'.join(alternatives)})", re.IGNORECASE)
+    def _forms(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        """Short terms match exactly; longer ones by a stem-like prefix ("deadline" matches
+        "deadlines": the index stems, this mirrors it roughly)."""
+        terms = set(self.words) | {w for p in self.phrases for w in p}
+        exact = frozenset(t for t in terms if len(t) < 4)
+        prefixes = tuple(sorted({t[: max(4, len(t) - 2)] for t in terms if len(t) >= 4}))
+        return exact, prefixes
+
+    def matches(self, word: str) -> bool:
+        """Whether a word of a text matches one of the query's words."""
+        exact, prefixes = self._forms
+        folded = word.casefold()
+        return folded in exact or (bool(prefixes) and folded.startswith(prefixes))
 
     def found_in(self, text: str) -> int:
-        """How many of the words occur in ``text`` (as the highlighter matches them)."""
-        pattern = self.highlighter
-        if pattern is None:
-            return 0
-        seen = {m.group().casefold() for m in pattern.finditer(text)}
+        """How many of the query's words occur in ``text``."""
+        seen = {w.casefold() for w in _WORD.findall(text[:SCAN_CHARS]) if self.matches(w)}
         return sum(1 for w in self.words if any(_same(w, s) for s in seen))
 
     def lucene(self) -> str:
@@ -209,8 +206,7 @@ def snippet(text: str, terms: QueryTerms, width: int = SNIPPET_CHARS) -> Snippet
     """The part of ``text`` around its densest run of matching words, at most ``width``
     characters (plus an ellipsis at each cut end), with the matching words highlighted."""
     text = " ".join(text[:SCAN_CHARS].split())
-    pattern = terms.highlighter
-    hits = list(pattern.finditer(text)) if pattern is not None else []
+    hits = [m for m in _WORD.finditer(text) if terms.matches(m.group())]
     start, end = 0, len(text)
     if len(text) > width:
         start = _best_window(hits, width)
