@@ -41,13 +41,24 @@ async def announce(client: redis.asyncio.Redis, reason: str) -> None:
         log.warning("graph_changed.announce_failed", reason=reason, error=str(exc))
 
 
+#: Seconds after a notice when ``listen`` calls ``on_change`` again: message and fact text are
+#: indexed eventually (Lucene refreshes within about a second), so a search made right after a
+#: job's notice could cache results from before it (docs/adr/0010).
+SETTLE_SECONDS = 2.0
+
+
 async def listen(
-    client: redis.asyncio.Redis, on_change: Callable[[str], None], retry_seconds: float = 1.0
+    client: redis.asyncio.Redis,
+    on_change: Callable[[str], None],
+    retry_seconds: float = 1.0,
+    settle_seconds: float = SETTLE_SECONDS,
 ) -> None:
-    """Call ``on_change`` for each notice until cancelled; reconnects after Redis errors.
+    """Call ``on_change`` for each notice, and again ``settle_seconds`` later, until cancelled;
+    reconnects after Redis errors.
 
     A reconnect also calls ``on_change``: notices sent while disconnected are lost.
     """
+    loop = asyncio.get_running_loop()
     delay = retry_seconds
     while True:
         pubsub = client.pubsub()
@@ -58,7 +69,9 @@ async def listen(
             async for message in pubsub.listen():
                 if message.get("type") == "message":
                     data = message.get("data")
-                    on_change(data.decode() if isinstance(data, bytes) else str(data))
+                    reason = data.decode() if isinstance(data, bytes) else str(data)
+                    on_change(reason)
+                    loop.call_later(settle_seconds, on_change, f"{reason} (settled)")
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -63,12 +63,6 @@ class KnowledgeStore:
         )
         return [(r["id"], r["name"], r["type"]) for r in records]
 
-    async def await_text_indexes(self) -> None:
-        """Return once the eventually consistent fulltext indexes hold every committed write."""
-        await self._driver.execute_query(
-            "CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()", database_=self._db
-        )
-
     async def set_embeddings(self, label: str, vectors: dict[str, list[float]]) -> None:
         if label not in ("Entity", "Message"):
             raise ValueError(f"no embeddings on {label}")

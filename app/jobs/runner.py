@@ -339,10 +339,9 @@ class JobRunner:
             await self.knowledge.set_embeddings(
                 "Entity", {eid: known[eid] for eid, _, _ in missing}
             )
-        # Caches are cleared once everything is searchable: the entities' vectors are written
-        # and Lucene has caught up (message and fact text are indexed eventually, migration 010),
-        # so a search run on this notice cannot cache a result from before the job.
-        await self.knowledge.await_text_indexes()
+        # Announced once the entities' vectors are written. Message and fact text reach Lucene
+        # a moment later (indexed eventually, migration 010): API processes clear their caches
+        # again shortly after each notice (app.changes.listen).
         await changes.announce(self.deps.redis, "job_write")
 
     async def _canonical(self, kind: str, raw_labels: set[str]) -> dict[str, str]:
