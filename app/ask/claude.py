@@ -62,6 +62,7 @@ from app.pipeline.extract.anthropic import (
     DEFAULT_MODEL,
     AnthropicKeyRejected,
     AnthropicRejected,
+    Backoff,
     Prices,
     retry_after_s,
 )
@@ -126,10 +127,12 @@ class ClaudeAnswerer:
         self._max_attempts = max_attempts
         self._prices = prices or Prices()
         self._sleep = sleep
-        self._backoff_base_s = backoff_base_s
-        self._backoff_max_s = backoff_max_s
-        self._max_retry_after_s = max_retry_after_s
-        self._rng = rng or random.Random()  # noqa: S311 (jitter only; nothing secret depends on it)
+        self._backoff = Backoff(
+            backoff_base_s,
+            backoff_max_s,
+            max_retry_after_s,
+            rng or random.Random(),  # noqa: S311 (jitter only; nothing secret depends on it)
+        )
 
     async def answer(
         self,
@@ -214,13 +217,13 @@ class ClaudeAnswerer:
                 raise permanent from None
             if attempt == self._max_attempts or (
                 failure.retry_after_s is not None
-                and failure.retry_after_s > self._max_retry_after_s
+                and failure.retry_after_s > self._backoff.max_retry_after_s
             ):
                 raise _exhausted(failure, attempt, usage) from None
             delay = (
                 failure.retry_after_s
                 if failure.retry_after_s is not None
-                else self._backoff_s(attempt)
+                else self._backoff.delay_s(attempt)
             )
             log.warning(
                 "ask.anthropic.retry",
@@ -293,11 +296,6 @@ class ClaudeAnswerer:
             answerer=self.name,
             usage=usage,
         )
-
-    def _backoff_s(self, attempt: int) -> float:
-        """Exponential with "equal jitter": half the step is fixed, half random (seconds)."""
-        step = min(self._backoff_max_s, self._backoff_base_s * 2.0 ** (attempt - 1))
-        return step / 2 + self._rng.uniform(0, step / 2)
 
     def _log_call(self, prompt: AnswerPrompt, call: _Call, attempt: int, started: float) -> None:
         log.info(

@@ -45,6 +45,7 @@ __all__ = [
     "AnthropicExtractor",
     "AnthropicKeyRejected",
     "AnthropicRejected",
+    "Backoff",
     "InvalidExtraction",
     "Prices",
 ]
@@ -72,6 +73,22 @@ class Prices:
             + usage.cache_write_tokens * self.cache_write
             + usage.cache_read_tokens * self.cache_read
         ) / 1_000_000
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """How long to wait before retrying a call to Anthropic (seconds). A ``retry-after`` longer
+    than ``max_retry_after_s`` is not waited out by the caller."""
+
+    base_s: float
+    max_s: float
+    max_retry_after_s: float
+    rng: random.Random
+
+    def delay_s(self, attempt: int) -> float:
+        """Exponential with "equal jitter": half the step is fixed, half random."""
+        step = min(self.max_s, self.base_s * 2.0 ** (attempt - 1))
+        return step / 2 + self.rng.uniform(0, step / 2)
 
 
 class AnthropicRejected(LibrarianError):
@@ -130,10 +147,12 @@ class AnthropicExtractor:
         self._max_attempts = max_attempts
         self._prices = prices or Prices()
         self._sleep = sleep
-        self._backoff_base_s = backoff_base_s
-        self._backoff_max_s = backoff_max_s
-        self._max_retry_after_s = max_retry_after_s
-        self._rng = rng or random.Random()  # noqa: S311 (jitter only; nothing secret depends on it)
+        self._backoff = Backoff(
+            backoff_base_s,
+            backoff_max_s,
+            max_retry_after_s,
+            rng or random.Random(),  # noqa: S311 (jitter only; nothing secret depends on it)
+        )
 
     def extract(
         self, window: Sequence[WindowMessage], *, context: Sequence[WindowMessage] = ()
@@ -266,10 +285,10 @@ class AnthropicExtractor:
             status = failure.status_code if isinstance(failure, anthropic.APIStatusError) else None
             hinted = retry_after_s(failure)
             if attempt == self._max_attempts or (
-                hinted is not None and hinted > self._max_retry_after_s
+                hinted is not None and hinted > self._backoff.max_retry_after_s
             ):
                 break
-            delay = hinted if hinted is not None else self._backoff_s(attempt)
+            delay = hinted if hinted is not None else self._backoff.delay_s(attempt)
             log.warning(
                 "anthropic.retry",
                 window_first_id=first_id,
@@ -283,11 +302,6 @@ class AnthropicExtractor:
 
         assert failure is not None
         raise _exhausted(failure, attempt, first_id, usage) from None
-
-    def _backoff_s(self, attempt: int) -> float:
-        """Exponential with "equal jitter": half the step is fixed, half random (seconds)."""
-        step = min(self._backoff_max_s, self._backoff_base_s * 2.0 ** (attempt - 1))
-        return step / 2 + self._rng.uniform(0, step / 2)
 
     def _record(self, response: Message, usage: Usage) -> None:
         usage.llm_calls += 1
