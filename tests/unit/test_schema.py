@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import neo4j
+import pytest
 import redis.asyncio
 import structlog
 
@@ -59,6 +61,35 @@ async def test_depth_limit_rejects_deep_queries() -> None:
     assert result.data is None
     assert [e.extensions["code"] for e in result.errors] == ["BAD_INPUT"]
     assert "depth" in result.errors[0].message
+
+
+async def test_a_repeated_operation_is_validated_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validation is the largest CPU cost of a small operation; a document seen before (with the
+    schema's own limits) is served from the cache, so the depth limit still holds but costs
+    nothing the second time."""
+    import strawberry.schema.schema as strawberry_schema
+
+    calls: list[str] = []
+    real = strawberry_schema.validate
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append("validate")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(strawberry_schema, "validate", counting)
+    settings = Settings()
+    schema = build_schema(settings)
+    # A document no other test uses, so the process-wide cache cannot already hold it.
+    query = f"{{ {'v' + uuid.uuid4().hex}: __typename }}"
+    for _ in range(3):
+        result = await schema.execute(query, context_value=_context(Scope.READ, settings))
+        assert result.errors is None
+    assert calls == ["validate"]
+    # A deeper document than the limit is still refused on every try, cached or not.
+    tight = Settings(graphql_max_depth=1)
+    for _ in range(2):
+        result = await _run("{ health { neo4j { ok } } }", _context(Scope.READ, tight), tight)
+        assert [e.extensions["code"] for e in result.errors] == ["BAD_INPUT"]
 
 
 async def test_unreachable_database_is_unavailable_and_masked() -> None:
