@@ -14,10 +14,13 @@ from functools import lru_cache
 from typing import Any
 
 import neo4j
+import structlog
 
 _TAIL = re.compile(r"\s(ORDER BY|SKIP|LIMIT)\s")
 _ALIAS = re.compile(r"^(?:.*\s+AS\s+)?([A-Za-z_][A-Za-z0-9_]*)$", re.S)
 ROWS = "__rows"
+
+log = structlog.get_logger(__name__)
 
 
 def _top_level_commas(text: str) -> list[str]:
@@ -66,14 +69,32 @@ def collected(cypher: str) -> str | None:
 async def read_rows(
     driver: neo4j.AsyncDriver, database: str, cypher: str, params: Mapping[str, Any]
 ) -> list[Mapping[str, Any]]:
-    """The rows of a read statement, fetched as one record when its shape allows."""
+    """The rows of a read statement, fetched as one record when its shape allows.
+
+    It runs as an auto-commit transaction: one round trip (RUN and PULL pipelined), where a
+    managed transaction adds BEGIN and COMMIT. On this machine that is 2.4 against 4.6 ms p50
+    (6.8 against 15.1 ms p95) for ``RETURN 1``, paid by every read of every request. A read
+    is retried once when the driver calls its error retryable (a pooled connection that died
+    with a Neo4j restart); a second failure is the caller's to report.
+    """
     rewritten = collected(cypher)
-    records, _, _ = await driver.execute_query(
-        rewritten or cypher,
-        dict(params),
-        database_=database,
-        routing_=neo4j.RoutingControl.READ,
-    )
+    records: list[neo4j.Record] = []
+    for attempt in (1, 2):
+        try:
+            records = await _run(driver, database, rewritten or cypher, params)
+            break
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            if attempt == 2 or not exc.is_retryable():
+                raise
+            log.warning("neo4j.read_retried", error=type(exc).__name__, statement=cypher[:80])
     if rewritten is None:
         return list(records)
     return list(records[0][ROWS]) if records else []
+
+
+async def _run(
+    driver: neo4j.AsyncDriver, database: str, cypher: str, params: Mapping[str, Any]
+) -> list[neo4j.Record]:
+    async with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as s:
+        result = await s.run(cypher, dict(params))
+        return [record async for record in result]
