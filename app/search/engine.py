@@ -63,9 +63,9 @@ MAX_DEPTH: Final = 50
 #: Candidates read from each ranked list. Fixed, whatever page is asked for, so every page of
 #: a query comes from one ranking (a deeper read would re-rank the head of the list).
 LIST_DEPTH: Final = 40
-#: Nearest neighbours read per vector index: an HNSW search's cost grows with k, and it is the
-#: largest part of a search at 1M messages (docs/benchmarks.md).
-VECTOR_DEPTH: Final = 20
+#: Nearest neighbours read per vector index. 40 ranks better than 20 on the golden set, and
+#: costs the same once the index keeps few segments (runtime/neo4j/neo4j.conf; ADR 0010).
+VECTOR_DEPTH: Final = 40
 #: How many of the best entities are expanded, and how many items each contributes per list.
 EXPAND_ENTITIES: Final = 3
 EXPAND_PER_ENTITY: Final = 8
