@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import re
 import time
 from collections.abc import AsyncIterator
@@ -83,7 +84,9 @@ class RequestIdMiddleware:
                     )
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, server: bool = False) -> Starlette:
+    """The API. ``server``: this process serves it for good (``librarian run``, uvicorn), so the
+    start-up may also prepare the process itself (see ``warm_up``)."""
     settings = settings or get_settings()
     driver = create_driver(settings)
     redis_client = redis.asyncio.Redis.from_url(
@@ -122,9 +125,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         log.info("api.start", neo4j=settings.neo4j_uri, redis=settings.redis_url)
         listener = asyncio.create_task(changes.listen(redis_client, cache.clear_all))
+        warming = asyncio.create_task(warm_up(services, freeze=server))
         try:
             yield
         finally:
+            warming.cancel()
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
@@ -158,4 +163,20 @@ def app_factory() -> Starlette:
     """Entry point for ``uvicorn --factory app.asgi:app_factory``."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    return create_app(settings)
+    return create_app(settings, server=True)
+
+
+async def warm_up(services: Services, *, freeze: bool) -> None:
+    """Load the embedding model now, not in the first search (about 0.5 s), without holding
+    up the start. Then, with ``freeze``, move every object built so far (the schema, the model's
+    session, imported modules) out of the cyclic garbage collector's generations: it no longer
+    walks them in each full collection, which were the longest pauses behind search's slowest
+    responses (p99 and max in docs/benchmarks.md)."""
+    try:
+        await asyncio.to_thread(services.searcher.embedder.embed, ["warm up"])
+    except Exception:
+        # Not fatal here: the first search will report it with its own error code.
+        log.exception("api.warm_up_failed")
+    if freeze:
+        gc.collect()
+        gc.freeze()
