@@ -131,8 +131,9 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Sta
         finally:
             warming.cancel()
             listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await listener
+            for task in (warming, listener):
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await redis_client.aclose()
             await driver.close()
             log.info("api.stop")
@@ -169,9 +170,10 @@ def app_factory() -> Starlette:
 async def warm_up(services: Services, *, freeze: bool) -> None:
     """Load the embedding model now, not in the first search (about 0.5 s), without holding
     up the start. Then, with ``freeze``, move every object built so far (the schema, the model's
-    session, imported modules) out of the cyclic garbage collector's generations: it no longer
-    walks them in each full collection, which were the longest pauses behind search's slowest
-    responses (p99 and max in docs/benchmarks.md)."""
+    session, imported modules) out of the cyclic garbage collector's generations, so full
+    collections no longer walk them. One paired run suggested it shortens search's slowest
+    responses; a second was even (docs/benchmarks.md). Objects in flight at that moment are
+    never collected if they later form garbage cycles: a one-off, small cost."""
     try:
         await asyncio.to_thread(services.searcher.embedder.embed, ["warm up"])
     except Exception:

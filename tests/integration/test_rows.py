@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
 import neo4j
 import pytest
 
+from app.graph import rows
 from app.graph.rows import read_rows
 from tests.conftest import TEST_PASSWORD, Services
 
@@ -101,7 +103,16 @@ async def test_a_read_whose_connection_drops_is_retried_on_a_new_one(
 
 
 async def test_a_read_error_that_is_not_transient_is_raised_at_once(
-    driver: neo4j.AsyncDriver,
+    driver: neo4j.AsyncDriver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    attempts: list[str] = []
+    real_run = rows._run
+
+    async def counted(*args: Any) -> list[neo4j.Record]:
+        attempts.append("run")
+        return await real_run(*args)
+
+    monkeypatch.setattr(rows, "_run", counted)
     with pytest.raises(neo4j.exceptions.CypherSyntaxError):
-        await read_rows(driver, "neo4j", "RETURN nope(", {})
+        await rows.read_rows(driver, "neo4j", "RETURN nope(", {})
+    assert attempts == ["run"], "a syntax error is not retried"

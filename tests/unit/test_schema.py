@@ -85,11 +85,17 @@ async def test_a_repeated_operation_is_validated_once(monkeypatch: pytest.Monkey
         result = await schema.execute(query, context_value=_context(Scope.READ, settings))
         assert result.errors is None
     assert calls == ["validate"]
-    # A deeper document than the limit is still refused on every try, cached or not.
+    # The cache never lets a document through a schema whose limits refuse it: validated (and
+    # cached) under default limits first, it is still refused by a tighter schema, every time.
+    deep = f"{{ {'d' + uuid.uuid4().hex}: health {{ neo4j {{ ok }} }} }}"
+    result = await schema.execute(deep, context_value=_context(Scope.READ, settings))
+    assert not any(e.extensions["code"] == "BAD_INPUT" for e in result.errors or [])
     tight = Settings(graphql_max_depth=1)
+    tight_schema = build_schema(tight)
     for _ in range(2):
-        result = await _run("{ health { neo4j { ok } } }", _context(Scope.READ, tight), tight)
+        result = await tight_schema.execute(deep, context_value=_context(Scope.READ, tight))
         assert [e.extensions["code"] for e in result.errors] == ["BAD_INPUT"]
+        assert "depth" in result.errors[0].message
 
 
 async def test_unreachable_database_is_unavailable_and_masked() -> None:
