@@ -9,8 +9,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import structlog
 from structlog.testing import capture_logs
 
+from app import asgi
 from app.asgi import warm_up
 
 
@@ -54,10 +56,13 @@ async def test_an_app_in_a_test_or_tool_process_never_freezes(freezes: list[str]
 
 
 async def test_a_model_that_fails_to_load_is_logged_and_the_api_still_starts(
-    freezes: list[str],
+    freezes: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     embedder = _Embedder(OSError("model.onnx: no such file"))
     with capture_logs() as logs:
+        # A fresh logger: app.asgi's own was cached, with the suite's processors, when an
+        # earlier test first logged through it, and would bypass the capture.
+        monkeypatch.setattr(asgi, "log", structlog.get_logger(asgi.__name__))
         await warm_up(_services(embedder), freeze=True)  # does not raise
     failures = [entry for entry in logs if entry["event"] == "api.warm_up_failed"]
     assert len(failures) == 1
