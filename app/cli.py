@@ -118,7 +118,7 @@ async def _eval_search(settings: Settings, args: argparse.Namespace) -> int:
 
     import redis.asyncio
 
-    from app.api.context import Db
+    from app.api.context import Db, query_embedder
     from app.ask.extractive import ExtractiveAnswerer
     from app.bootstrap import apply_migrations
     from app.eval.golden_graph import ingest_golden
@@ -137,9 +137,10 @@ async def _eval_search(settings: Settings, args: argparse.Namespace) -> int:
         print(f"golden conversations processed: {count} in {time.perf_counter() - began:.1f} s")
         path = Path(args.set) if args.set else SEARCH_SET
         search_set = load_search_set(path)
+        queries = query_embedder(settings)  # as the API embeds queries
         report = await evaluate(
             Db(driver, settings.neo4j_database),
-            Searcher(embedder, cache_seconds=0),
+            Searcher(queries, cache_seconds=0),
             search_set.questions,
         )
         print(f"search set: {path.name}; questions: {len(search_set.questions)}")
@@ -149,7 +150,7 @@ async def _eval_search(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"  no answer in the first 10, {method}: {', '.join(ids) or 'none'}")
         asked = await evaluate_ask(
             Db(driver, settings.neo4j_database),
-            Searcher(embedder, cache_seconds=0),
+            Searcher(queries, cache_seconds=0),
             ExtractiveAnswerer(embedder),
             search_set,
         )

@@ -19,7 +19,7 @@ import redis.asyncio
 import websockets
 
 from app.api import cache
-from app.api.context import Db
+from app.api.context import Db, query_embedder
 from app.ask.base import Token
 from app.ask.claude import ClaudeAnswerer
 from app.ask.service import Asked, ask
@@ -54,7 +54,7 @@ class Golden:
     token: str
     messages: dict[str, list[str]]  # golden file stem → message ids in order
     titles: dict[str, str]  # conversation id → title
-    embedder: Embedder
+    embedder: Embedder  # what search embeds queries with, as the API does (query_embedder)
 
     def message(self, stem: str, index: int) -> str:
         return self.messages[stem][index]
@@ -83,7 +83,7 @@ async def golden(services: Services, driver: neo4j.AsyncDriver) -> Golden:
         token=issued.secret,
         messages=golden_message_ids(),
         titles={r["id"]: r["t"] for r in records},
-        embedder=embedder,
+        embedder=query_embedder(settings),
     )
 
 
