@@ -30,10 +30,10 @@ from typing import Any
 import httpx
 import neo4j
 
+from app.api.context import query_embedder
 from app.graph import search as reads
 from app.graph.driver import create_driver
 from app.graph.rows import read_rows
-from app.pipeline.embed import create_embedder
 from app.search.engine import Searcher, SearchRequest
 from bench import synth
 from bench._stack import bench_stack, extra_api
@@ -211,8 +211,9 @@ class _TimingReader:
 
 
 async def statement_figures(settings: Any, qs: list[str], warmup: list[str]) -> None:
-    """Each Cypher statement of a search alone, and the query embedding alone."""
-    embedder = create_embedder("local", threads=settings.embed_threads or None)
+    """Each Cypher statement of a search alone, and the query embedding alone (by the API's
+    query embedder)."""
+    embedder = query_embedder(settings)
     embedder.embed(["warm up"])
     embed_times = []
     for q in qs:
@@ -269,7 +270,7 @@ async def profile(settings: Any, q: str) -> None:
     driver = create_driver(settings)
     try:
         profiler = _Profiler(driver)
-        await Searcher(create_embedder("local"), cache_seconds=0).search(profiler, SearchRequest(q))
+        await Searcher(query_embedder(settings), cache_seconds=0).search(profiler, SearchRequest(q))
         hits = ", ".join(f"{name} {n}" for name, n in profiler.hits.items())
         print(f"  PROFILE of {q!r}: db hits {hits}")
     finally:
