@@ -9,14 +9,15 @@ import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import redis.asyncio
 import structlog
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -46,6 +47,20 @@ _LANDING = """<!doctype html><html><head><meta charset="utf-8"><title>Librarian<
 <h1>Librarian</h1><p>The API is up. Open <a href="/graphql">GraphiQL</a> and add the header
 <code>{"Authorization": "Bearer &lt;token&gt;"}</code> (the token is in
 <code>var/admin.token</code> after <code>make run</code>).</p></body></html>"""
+
+
+class SinglePageApp(StaticFiles):
+    """The built UI: its files, and its index.html for any other path without a file extension,
+    so a reloaded or shared link (``/entities/ent_1``) opens in the UI's own router. A missing
+    asset is still a 404."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code != 404 or "." in PurePosixPath(path).name:
+                raise
+            return await super().get_response("index.html", scope)
 
 
 class RequestIdMiddleware:
@@ -84,9 +99,12 @@ class RequestIdMiddleware:
                     )
 
 
-def create_app(settings: Settings | None = None, *, server: bool = False) -> Starlette:
-    """The API. ``server``: this process serves it for good (``librarian run``, uvicorn), so the
-    start-up may also prepare the process itself (see ``warm_up``)."""
+def create_app(
+    settings: Settings | None = None, *, server: bool = False, ui_dir: Path = FRONTEND_DIST
+) -> Starlette:
+    """The API, and the UI built into ``ui_dir`` when there is one. ``server``: this process
+    serves it for good (``librarian run``, uvicorn), so the start-up may also prepare the process
+    itself (see ``warm_up``)."""
     settings = settings or get_settings()
     driver = create_driver(settings)
     redis_client = redis.asyncio.Redis.from_url(
@@ -145,8 +163,8 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Sta
         Route("/export/{kind}", export_endpoint(services), methods=["GET"]),
         WebSocketRoute("/graphql", graphql),
     ]
-    if (FRONTEND_DIST / "index.html").exists():
-        routes.append(Mount("/", StaticFiles(directory=FRONTEND_DIST, html=True), name="ui"))
+    if (ui_dir / "index.html").exists():
+        routes.append(Mount("/", SinglePageApp(directory=ui_dir, html=True), name="ui"))
     else:
         routes.append(Route("/", landing))
 

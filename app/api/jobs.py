@@ -24,6 +24,7 @@ from app.graph.jobs import Job as StoredJob
 from app.graph.jobs import JobStatus as StoredStatus
 from app.graph.jobs import JobStore
 from app.ingest.models import ConversationInput as ConversationModel
+from app.ingest.parsers import parse_text
 from app.jobs.progress import channel
 from app.jobs.queue import submit
 from app.logging import new_id
@@ -223,9 +224,12 @@ async def get_conversation(info: Info[Context, None], conversation_id: str) -> C
 
 
 async def ingest_conversation(info: Info[Context, None], input: ConversationInput) -> IngestPayload:
+    return await _ingest(info, _validate(input))
+
+
+async def _ingest(info: Info[Context, None], model: ConversationModel) -> IngestPayload:
     services = info.context.services
     settings = services.settings
-    model = _validate(input)
     ingested = await conv_store.ingest(
         services.driver,
         settings.neo4j_database,
@@ -241,6 +245,21 @@ async def ingest_conversation(info: Info[Context, None], input: ConversationInpu
         job=Job.from_stored(ingested.job) if ingested.job else None,
         created=ingested.created,
     )
+
+
+async def ingest_file(info: Info[Context, None], name: str, content: str) -> list[IngestPayload]:
+    """Every conversation in a file's text, each stored and queued as ``ingestConversation``
+    does. The file is parsed here, by the parsers of ``librarian ingest``, so a browser
+    uploads or pastes a file as it is. Nothing is stored unless the whole file parses."""
+    settings = info.context.services.settings
+    if len(content) > settings.max_conversation_chars:
+        raise BadInput(
+            f"{name} is {len(content)} characters long; at most "
+            f"{settings.max_conversation_chars} are read in one request",
+            limit=settings.max_conversation_chars,
+        )
+    conversations = parse_text(content, name=name or "pasted text")
+    return [await _ingest(info, conversation) for conversation in conversations]
 
 
 async def get_job(info: Info[Context, None], id: strawberry.ID) -> Job | None:

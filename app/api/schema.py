@@ -113,6 +113,11 @@ class Mutation:
         resolver=jobs.ingest_conversation,
         description="Store a conversation and queue its processing; returns at once.",
     )
+    ingest_file: list[jobs.IngestPayload] = strawberry.mutation(
+        resolver=jobs.ingest_file,
+        description="Store and queue every conversation in a file's text: a transcript, or a "
+        "ChatGPT, Claude or Librarian JSON export (read as `librarian ingest` reads files).",
+    )
     retry_job: jobs.Job = strawberry.mutation(
         resolver=jobs.retry_job, description="Queue a FAILED job again."
     )

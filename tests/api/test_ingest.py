@@ -11,7 +11,7 @@ import neo4j
 import websockets
 
 from app.graph.integrity import check
-from app.graph.tokens import IssuedToken
+from app.graph.tokens import IssuedToken, Scope, TokenStore
 from tests.api.conftest import Gql, codes
 from tests.conftest import Workers, wait_until
 
@@ -270,3 +270,84 @@ async def test_one_person_across_conversations_is_one_entity(
         "RETURN e.normalized_name AS name, count(DISTINCT m.conversation_id) AS conversations"
     )
     assert {r["name"]: r["conversations"] for r in records} == {"emma wilson": 2, "ben okafor": 2}
+
+
+INGEST_FILE = """
+mutation($name: String!, $content: String!) {
+  ingestFile(name: $name, content: $content) {
+    created
+    conversation { id title messageCount }
+    job { id status }
+  }
+}"""
+
+
+async def test_a_pasted_transcript_is_parsed_on_the_server_and_queued(
+    gql: Gql, admin_token: IssuedToken
+) -> None:
+    transcript = (
+        "[09:00] Priya Raman: Morning! The Halden demo moved to Thursday.\n"
+        "[09:01] Tom Weber: Thursday works. I'll tell the client.\n"
+    )
+    _, body = await gql(
+        INGEST_FILE,
+        token=admin_token.secret,
+        variables={"name": "standup.txt", "content": transcript},
+    )
+    [payload] = body["data"]["ingestFile"]
+    assert payload["created"] is True
+    assert payload["conversation"]["messageCount"] == 2
+    assert payload["job"]["status"] == "PENDING"
+    assert payload["conversation"]["title"] == "standup"  # the file name's stem
+
+    titled = "# Demo planning\nPriya Raman: Thursday it is.\n"
+    _, body = await gql(
+        INGEST_FILE, token=admin_token.secret, variables={"name": "x.txt", "content": titled}
+    )
+    [payload] = body["data"]["ingestFile"]
+    assert payload["conversation"]["title"] == "Demo planning"
+    assert payload["conversation"]["messageCount"] == 1
+
+
+async def test_an_export_with_several_conversations_queues_each(
+    gql: Gql, admin_token: IssuedToken
+) -> None:
+    export = [
+        {"title": "Trip", "messages": [{"speaker": "Ana", "text": "Flights are booked for May."}]},
+        {"title": "Party", "messages": [{"speaker": "Ben", "text": "Cake or pie for Saturday?"}]},
+    ]
+    _, body = await gql(
+        INGEST_FILE,
+        token=admin_token.secret,
+        variables={"name": "export.json", "content": json.dumps(export)},
+    )
+    payloads = body["data"]["ingestFile"]
+    assert [p["conversation"]["title"] for p in payloads] == ["Trip", "Party"]
+    assert len({p["job"]["id"] for p in payloads}) == 2
+
+
+async def test_a_file_that_does_not_parse_stores_nothing(
+    gql: Gql, admin_token: IssuedToken, graph: neo4j.AsyncDriver
+) -> None:
+    before = await _counts(graph)
+    for name, content in [
+        ("broken.json", '{"title": "Trip", "messages": [{"speaker": "Ana"'),
+        ("empty.txt", "   \n"),
+        ("huge.txt", "x" * 5_000_001),
+    ]:
+        _, body = await gql(
+            INGEST_FILE, token=admin_token.secret, variables={"name": name, "content": content}
+        )
+        assert codes(body) == ["BAD_INPUT"], body
+        assert name in body["errors"][0]["message"]
+    assert await _counts(graph) == before
+
+
+async def test_ingesting_a_file_needs_the_write_scope(gql: Gql, tokens: TokenStore) -> None:
+    reader = await tokens.create("reader", Scope.READ)
+    _, body = await gql(
+        INGEST_FILE,
+        token=reader.secret,
+        variables={"name": "a.txt", "content": "Ana: hello there"},
+    )
+    assert codes(body) == ["FORBIDDEN"]
