@@ -5,8 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEPS_STAMP := $(VENV)/.deps-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
+UI_STAMP := frontend/node_modules/.deps-$(shell cat frontend/package-lock.json 2>/dev/null | sha256sum | cut -c1-16)
+UI_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts \
+  frontend/tsconfig*.json frontend/codegen.ts schema.graphql -type f 2>/dev/null)
 
-.PHONY: help setup run test lint format schema check-tools clean-var
+.PHONY: help setup run test lint format schema check-tools browser ui ui-check clean-var
 
 help:
 	@echo "make run    set up, then start Neo4j, Redis, a worker and the API (Ctrl-C stops)"
@@ -23,7 +26,18 @@ $(DEPS_STAMP): pyproject.toml
 setup: $(DEPS_STAMP)
 	$(BIN)/librarian setup
 
-run: setup
+# The UI: npm packages from the lock file (once per lock), then a build when a source changed.
+$(UI_STAMP): frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found (Node.js 20.19+ is needed)"; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@rm -f frontend/node_modules/.deps-* && touch $@
+
+frontend/dist/index.html: $(UI_STAMP) $(UI_SOURCES)
+	cd frontend && npm run build
+
+ui: frontend/dist/index.html
+
+run: setup ui
 	$(BIN)/librarian run
 
 # Tools only the tests need: a compose client to validate docker-compose.yml.
@@ -32,13 +46,22 @@ check-tools:
 	  { command -v apt-get >/dev/null && apt-get install -y -qq docker-compose >/dev/null; } || \
 	  echo "note: no docker compose client; the compose file test will be skipped"
 
+# Debian's Chromium, which the UI's end-to-end tests drive (Playwright downloads no browser).
+browser:
+	@command -v chromium >/dev/null || \
+	  { command -v apt-get >/dev/null && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || \
+	  { echo "error: the UI's end-to-end tests need Chromium (apt-get install chromium)"; exit 1; }
+
+ui-check: $(UI_STAMP)
+	cd frontend && npm run typecheck && npm run lint && npm test
+
 lint: $(DEPS_STAMP)
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy --strict app
 	$(BIN)/librarian schema --check
 
-test: setup check-tools lint
+test: setup check-tools browser lint ui-check ui
 	$(BIN)/pytest -q -ra
 
 schema: $(DEPS_STAMP)

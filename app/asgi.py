@@ -173,7 +173,7 @@ def create_app(
         lifespan=lifespan,
         middleware=[
             Middleware(RequestIdMiddleware),
-            Middleware(AuthMiddleware, verifier=verifier, protected=("/graphql", "/export")),
+            Middleware(AuthMiddleware, verifier=verifier, protected=("/graphql", "/export/")),
         ],
     )
 

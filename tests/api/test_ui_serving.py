@@ -29,7 +29,8 @@ async def _get(services: Services, ui_dir: Path, path: str) -> httpx.Response:
 
 
 async def test_the_ui_and_its_links_open_on_any_client_route(services: Services, ui: Path) -> None:
-    for path in ("/", "/search", "/entities/ent_1", "/graph/ent_1?depth=2"):
+    # /export is the UI's export page; the API's downloads are under /export/ (below).
+    for path in ("/", "/search", "/entities/ent_1", "/graph/ent_1?depth=2", "/export"):
         response = await _get(services, ui, path)
         assert response.status_code == 200, path
         assert response.text == INDEX, path

@@ -1,0 +1,40 @@
+// End-to-end tests against the real stack. They are started by tests/e2e/test_ui.py (inside
+// `make test`), which brings up Neo4j, Redis, a worker and the API serving frontend/dist, and
+// passes their address and a token in the environment. No browser is downloaded: Playwright
+// drives Debian's Chromium.
+import { defineConfig } from "@playwright/test";
+
+const output = process.env.LIBRARIAN_E2E_OUTPUT ?? "test-results/e2e";
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: `${output}/artifacts`,
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 300_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL: process.env.LIBRARIAN_E2E_URL,
+    viewport: { width: 1280, height: 800 },
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.LIBRARIAN_E2E_CHROMIUM ?? "/usr/bin/chromium",
+      // As root in a container, without a sandbox; the network flags stop Chromium from
+      // calling home on a machine with no route out.
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--use-angle=swiftshader",
+        "--enable-unsafe-swiftshader",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+});

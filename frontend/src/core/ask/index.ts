@@ -1,0 +1,37 @@
+import type { AskSubscription } from "../../gql/graphql";
+import type { ApiError } from "../../api/errors";
+
+export type AskEvent = AskSubscription["ask"];
+export type AskAnswerEvent = Extract<AskEvent, { __typename: "AskAnswer" }>;
+export type Citation = AskAnswerEvent["citations"][number];
+
+export interface AskState {
+  question: string;
+  text: string;
+  phase: "idle" | "streaming" | "done" | "failed";
+  answer: AskAnswerEvent | null;
+  error: ApiError | null;
+}
+
+export const initialAskState: AskState = { question: "", text: "", phase: "idle", answer: null, error: null };
+
+export type AskAction =
+  | { type: "start"; question: string }
+  | { type: "event"; event: AskEvent }
+  | { type: "error"; error: ApiError }
+  | { type: "complete" };
+
+/** Tokens are appended as they come; the final answer replaces them with the whole text. */
+export function askReducer(state: AskState, action: AskAction): AskState {
+  switch (action.type) {
+    case "start":
+      return { ...initialAskState, question: action.question, phase: "streaming" };
+    case "event":
+      if (action.event.__typename === "AskToken") return { ...state, text: state.text + action.event.text };
+      return { ...state, text: action.event.text, answer: action.event, phase: "done" };
+    case "error":
+      return { ...state, error: action.error, phase: "failed" };
+    case "complete":
+      return state.phase === "streaming" ? { ...state, phase: "done" } : state;
+  }
+}

@@ -1,0 +1,86 @@
+import { screen, waitFor } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { fakeGraphQL } from "../test/fakeServer";
+import { fakeWebSocket } from "../test/fakeWebSocket";
+import { renderApp } from "../test/render";
+
+const answer = {
+  __typename: "AskAnswer",
+  text: "Ana moved to Lyon [1].",
+  found: true,
+  answerer: "extractive",
+  followUps: ["Where does Ana work?"],
+  citations: [
+    {
+      number: 1,
+      message: { id: "msg_7", speaker: "Ana", timestamp: null, text: "I moved to Lyon", conversation: { id: "conv_1", title: "Standup" } },
+    },
+  ],
+};
+
+describe("ask", () => {
+  it("streams the answer token by token, then links its citations", async () => {
+    fakeGraphQL({});
+    let finish: () => void = () => undefined;
+    const socket = fakeWebSocket((_operation, emit) => {
+      emit.next({ ask: { __typename: "AskToken", text: "Ana moved " } });
+      emit.next({ ask: { __typename: "AskToken", text: "to Lyon" } });
+      finish = () => {
+        emit.next({ ask: answer });
+        emit.complete();
+      };
+    });
+    const { user } = renderApp("/ask", { token: "tok-9" });
+    await user.type(screen.getByLabelText("Question"), "Where does Ana live?");
+    await user.click(screen.getByRole("button", { name: "Ask" }));
+
+    const output = await screen.findByTestId("answer");
+    await waitFor(() => expect(output).toHaveTextContent("Ana moved to Lyon"));
+    expect(output).toHaveAttribute("aria-busy", "true");
+    expect(output).toHaveAttribute("aria-live", "polite");
+    expect(socket.connectionParams).toEqual([{ Authorization: "Bearer tok-9" }]);
+    expect(socket.subscriptions[0]?.variables).toEqual({ question: "Where does Ana live?" });
+
+    finish();
+    const citation = await screen.findByRole("link", { name: "[1]" });
+    expect(citation).toHaveAttribute("href", "/conversations/conv_1?message=msg_7");
+    expect(output).toHaveTextContent("Ana moved to Lyon [1].");
+    expect(output).toHaveAttribute("aria-busy", "false");
+  });
+
+  it("asks a follow-up question when it is clicked", async () => {
+    fakeGraphQL({});
+    const socket = fakeWebSocket((_operation, emit) => {
+      emit.next({ ask: answer });
+      emit.complete();
+    });
+    const { user } = renderApp("/ask");
+    await user.type(screen.getByLabelText("Question"), "Where does Ana live?");
+    await user.click(screen.getByRole("button", { name: "Ask" }));
+    await user.click(await screen.findByRole("button", { name: "Where does Ana work?" }));
+
+    await waitFor(() => expect(socket.subscriptions).toHaveLength(2));
+    expect(socket.subscriptions[1]?.variables).toEqual({ question: "Where does Ana work?" });
+    expect(screen.getByLabelText("Question")).toHaveValue("Where does Ana work?");
+  });
+
+  it("shows a stream error with its code", async () => {
+    fakeGraphQL({});
+    fakeWebSocket((_operation, emit) => emit.error([{ message: "Search is down", extensions: { code: "UNAVAILABLE" } }]));
+    const { user } = renderApp("/ask");
+    await user.type(screen.getByLabelText("Question"), "Anything?");
+    await user.click(screen.getByRole("button", { name: "Ask" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("UNAVAILABLE");
+    expect(alert).toHaveTextContent("Search is down");
+  });
+
+  it("signs out when the socket rejects the token", async () => {
+    fakeGraphQL({});
+    fakeWebSocket((_operation, emit) => emit.error([{ message: "Invalid token", extensions: { code: "UNAUTHENTICATED" } }]));
+    const { user } = renderApp("/ask");
+    await user.type(screen.getByLabelText("Question"), "Anything?");
+    await user.click(screen.getByRole("button", { name: "Ask" }));
+    expect(await screen.findByLabelText("API token")).toBeInTheDocument();
+  });
+});
