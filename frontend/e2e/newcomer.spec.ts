@@ -2,7 +2,7 @@
 // the empty, loading and error states, ingest a transcript and watch it complete, search, open
 // an entity and a fact's provenance, expand the graph, ask a question, export CSV. Every view
 // is photographed into LIBRARIAN_E2E_OUTPUT/screenshots.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { readFile } from "node:fs/promises";
 
 const token = process.env.LIBRARIAN_E2E_TOKEN ?? "";
@@ -24,8 +24,8 @@ function heading(page: Page, name: string) {
   return page.getByRole("heading", { level: 1, name });
 }
 
-function loading(page: Page) {
-  return page.getByRole("status", { name: "Loading" });
+function loading(scope: Page | Locator) {
+  return scope.getByRole("status", { name: "Loading" });
 }
 
 /** Holds every GraphQL request until the returned function is called. */
@@ -153,9 +153,11 @@ test("a newcomer signs in, ingests, explores, asks and exports", async ({ page }
     await shot(page, "entity");
     const facts = page.getByRole("region", { name: "Facts" });
     await facts.getByRole("button").first().click();
-    const provenance = page.getByRole("heading", { level: 2, name: "Provenance" });
+    const provenance = page.getByRole("complementary", { name: "Provenance" });
     await expect(provenance).toBeVisible();
-    await expect(page.getByText(/nurse/).first()).toBeVisible();
+    await expect(loading(provenance)).toHaveCount(0);
+    // The fact's own words, quoted from the message it was extracted from.
+    await expect(provenance.getByText(/I work as a nurse now|I live in Porto/).first()).toBeVisible();
     await shot(page, "entity-provenance");
   });
 
@@ -164,13 +166,12 @@ test("a newcomer signs in, ingests, explores, asks and exports", async ({ page }
     await expect(heading(page, "Graph")).toBeVisible();
     const canvas = page.getByTestId("graph-canvas");
     await expect(canvas).toBeVisible();
-    const count = page.getByText(/^\d+ nodes?$/);
+    const count = page.getByText(/^[\d,]+ nodes?$/);
+    const nodes = async () => Number((await count.textContent())?.split(" ")[0]?.replace(/,/g, ""));
     await expect(count).toBeVisible();
-    const before = Number((await count.textContent())?.split(" ")[0]);
+    const before = await nodes();
     await page.getByRole("button", { name: /^Expand / }).first().click();
-    await expect
-      .poll(async () => Number((await count.textContent())?.split(" ")[0]))
-      .toBeGreaterThan(before);
+    await expect.poll(nodes).toBeGreaterThan(before);
     await shot(page, "graph");
   });
 

@@ -4,7 +4,7 @@ import { Link } from "react-router";
 import { request } from "../api/client";
 import { ConversationsQuery, IngestFileMutation } from "../api/operations";
 import { ErrorState, InlineError } from "../components/ErrorState";
-import { formatDate } from "../components/format";
+import { countOf, formatDate } from "../components/format";
 import { JobList, type TrackedJob } from "../components/JobList";
 import { Skeleton } from "../components/Skeleton";
 import { statusText } from "../core/jobs";
@@ -44,7 +44,7 @@ function ConversationList() {
   const { edges, pageInfo, totalCount } = query.data.conversations;
   return (
     <section className="list-panel" aria-label="Conversation list">
-      <p className="muted">{totalCount} conversations</p>
+      <p className="muted">{countOf(totalCount, "conversation")}</p>
       {edges.length === 0 ? (
         <p className="empty">No conversations yet. Paste a transcript or upload an export in “Add a conversation”.</p>
       ) : (

@@ -6,6 +6,7 @@ import { request } from "../api/client";
 import { ApiError } from "../api/errors";
 import { GraphNeighbourDegreesQuery, GraphNodeQuery } from "../api/operations";
 import { EntityPicker } from "../components/EntityPicker";
+import { countOf } from "../components/format";
 import { ErrorState, InlineError } from "../components/ErrorState";
 import { Skeleton } from "../components/Skeleton";
 import { GraphCanvas } from "../components/graph/GraphCanvas";
@@ -83,7 +84,7 @@ function GraphExplorer({ root }: { root: GraphEntity }) {
       </GraphCanvas>
       <aside className="panel graph-panel" aria-label="Selected node">
         <p aria-live="polite" className="node-count">
-          {nodeCount} nodes
+          {countOf(nodeCount, "node")}
         </p>
         {attributes && (
           <>

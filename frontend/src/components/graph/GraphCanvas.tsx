@@ -15,7 +15,9 @@ export function GraphCanvas({ graph, children }: { graph: EntityGraph; children?
     if (!container.current) return;
     const sigma = new Sigma<NodeAttributes, EdgeAttributes>(graph, container.current, {
       renderEdgeLabels: false,
-      labelRenderedSizeThreshold: 8,
+      // Nodes are drawn at size 6: their names show at the start and fade out as one zooms out,
+      // and sigma's label grid keeps thousands of them from piling up.
+      labelRenderedSizeThreshold: 5,
       defaultEdgeType: "line",
       zIndex: true,
       allowInvalidContainer: true,
