@@ -59,8 +59,28 @@ async function failRequests(page: Page): Promise<() => Promise<void>> {
   return () => page.unrouteAll({ behavior: "ignoreErrors" });
 }
 
+/** Photographs the view at ``path`` while its data is on the way, then when the API fails, and
+ * checks that Retry brings it back. */
+async function loadingThenError(page: Page, path: string, name: string): Promise<void> {
+  const release = await holdRequests(page);
+  await page.goto(path);
+  await expect(loading(page).first()).toBeVisible();
+  await shot(page, `${name}-loading`);
+  await release();
+
+  const restore = await failRequests(page);
+  await page.reload();
+  await expect(page.getByRole("alert")).toContainText("UNAVAILABLE");
+  await shot(page, `${name}-error`);
+  await restore();
+  await page.getByRole("button", { name: "Retry" }).click();
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  await expect(loading(page)).toHaveCount(0);
+}
+
 test("a newcomer signs in, ingests, explores, asks and exports", async ({ page }) => {
   expect(token, "LIBRARIAN_E2E_TOKEN must be set (tests/e2e/test_ui.py sets it)").not.toBe("");
+  let entityPath = "";
 
   await test.step("sign in, after a wrong token", async () => {
     await page.goto("/conversations");
@@ -93,27 +113,9 @@ test("a newcomer signs in, ingests, explores, asks and exports", async ({ page }
   });
 
   await test.step("loading and error states, then retry", async () => {
-    const views: [string, string][] = [
-      ["/conversations", "conversations"],
-      ["/schema", "schema"],
-      ["/status", "status"],
-    ];
-    for (const [path, name] of views) {
-      const release = await holdRequests(page);
-      await page.goto(path);
-      await expect(loading(page).first()).toBeVisible();
-      await shot(page, `${name}-loading`);
-      await release();
-
-      const restore = await failRequests(page);
-      await page.reload();
-      await expect(page.getByRole("alert")).toContainText("UNAVAILABLE");
-      await shot(page, `${name}-error`);
-      await restore();
-      await page.getByRole("button", { name: "Retry" }).click();
-      await expect(page.getByRole("alert")).toHaveCount(0);
-      await expect(loading(page)).toHaveCount(0);
-    }
+    await loadingThenError(page, "/conversations", "conversations");
+    await loadingThenError(page, "/schema", "schema");
+    await loadingThenError(page, "/status", "status");
   });
 
   await test.step("status: Neo4j, Redis and the worker are up", async () => {
@@ -150,6 +152,7 @@ test("a newcomer signs in, ingests, explores, asks and exports", async ({ page }
     await page.getByLabel("Search").press("Enter");
     await expect(page).toHaveURL(/\/entities\//);
     await expect(heading(page, "Ana Costa")).toBeVisible();
+    entityPath = new URL(page.url()).pathname;
     await shot(page, "entity");
     const facts = page.getByRole("region", { name: "Facts" });
     await facts.getByRole("button").first().click();
@@ -209,5 +212,70 @@ test("a newcomer signs in, ingests, explores, asks and exports", async ({ page }
     expect(header).toContain("id");
     expect(rows.join("\n")).toContain("Ana Costa");
     await shot(page, "export-done");
+
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/export/**", async (route) => {
+      await held;
+      await route.fulfill({
+        status: 503,
+        contentType: "application/json",
+        body: JSON.stringify({
+          errors: [{ message: "Neo4j is unreachable; retry.", extensions: { code: "UNAVAILABLE" } }],
+        }),
+      });
+    });
+    await entities.getByRole("button", { name: "Download JSON" }).click();
+    await expect(entities.getByRole("button", { name: "Download JSON" })).toHaveAttribute(
+      "aria-busy",
+      "true",
+    );
+    await shot(page, "export-loading");
+    release();
+    await expect(page.getByRole("alert")).toContainText("UNAVAILABLE");
+    await shot(page, "export-error");
+    await page.unrouteAll({ behavior: "ignoreErrors" });
   });
+
+  await test.step("loading and error states of the views that show data", async () => {
+    expect(entityPath).toMatch(/^\/entities\/.+/);
+    await loadingThenError(page, "/search?q=Ana", "search");
+    await loadingThenError(page, entityPath, "entity");
+    await loadingThenError(page, entityPath.replace("/entities/", "/graph/"), "graph");
+  });
+});
+
+test("ask shows its streaming state, and an error it can retry", async ({ page }) => {
+  await page.addInitScript((secret) => localStorage.setItem("librarian.token", secret), token);
+  let fail = false;
+  // The answer streams over graphql-transport-ws: stand in for the server's socket, holding the
+  // answer back (streaming state), or failing the operation as the API does when Neo4j is down.
+  await page.routeWebSocket("**/graphql", (socket) => {
+    socket.onMessage((raw) => {
+      const message = JSON.parse(String(raw)) as { type: string; id?: string };
+      if (message.type === "connection_init") socket.send(JSON.stringify({ type: "connection_ack" }));
+      if (message.type === "subscribe" && fail) {
+        socket.send(
+          JSON.stringify({
+            id: message.id,
+            type: "error",
+            payload: [{ message: "Neo4j is unreachable; retry.", extensions: { code: "UNAVAILABLE" } }],
+          }),
+        );
+      }
+    });
+  });
+  await page.goto("/ask");
+  await page.getByLabel("Question").fill("Where does Ana work?");
+  await page.getByRole("button", { name: "Ask", exact: true }).click();
+  await expect(page.getByTestId("answer")).toHaveAttribute("aria-busy", "true");
+  await shot(page, "ask-loading");
+
+  fail = true;
+  await page.reload();
+  await page.getByLabel("Question").fill("Where does Ana work?");
+  await page.getByRole("button", { name: "Ask", exact: true }).click();
+  await expect(page.getByRole("alert")).toContainText("UNAVAILABLE");
+  await expect(page.getByRole("button", { name: "Retry" })).toBeVisible();
+  await shot(page, "ask-error");
 });

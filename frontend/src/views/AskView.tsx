@@ -56,6 +56,7 @@ export function AskView() {
           <h2 id="answer-heading">Answer</h2>
           <p className="answer-text" aria-live="polite" aria-busy={streaming} data-testid="answer">
             {state.text}
+            {streaming && !state.text && <span className="muted">Reading your conversations…</span>}
             {streaming && <span className="cursor" aria-hidden="true">▍</span>}
           </p>
           {state.error && <ErrorState error={state.error} onRetry={() => ask(state.question)} />}
