@@ -259,6 +259,12 @@ async def ingest_file(info: Info[Context, None], name: str, content: str) -> lis
             limit=settings.max_conversation_chars,
         )
     conversations = parse_text(content, name=name or "pasted text")
+    limits = conv_store.IngestLimits.from_settings(settings)
+    for position, conversation in enumerate(conversations, start=1):
+        try:
+            conv_store.check_limits(conversation, limits)
+        except BadInput as exc:
+            raise BadInput(f"{name}, conversation {position}: {exc}") from None
     return [await _ingest(info, conversation) for conversation in conversations]
 
 

@@ -334,6 +334,16 @@ async def test_a_file_that_does_not_parse_stores_nothing(
         ("broken.json", '{"title": "Trip", "messages": [{"speaker": "Ana"'),
         ("empty.txt", "   \n"),
         ("huge.txt", "x" * 5_000_001),
+        # The second conversation breaks a limit: the first is not stored either.
+        (
+            "two.json",
+            json.dumps(
+                [
+                    {"title": "Fine", "messages": [{"speaker": "Ana", "text": "All good."}]},
+                    {"title": "Long", "messages": [{"speaker": "Ben", "text": "y" * 50_001}]},
+                ]
+            ),
+        ),
     ]:
         _, body = await gql(
             INGEST_FILE, token=admin_token.secret, variables={"name": name, "content": content}
