@@ -1,7 +1,7 @@
 # Image for the api, worker and migrate services of docker-compose.yml.
 
 # The UI, built once; only frontend/dist goes into the image.
-FROM node:20-slim AS ui
+FROM node:22-slim AS ui
 WORKDIR /src
 COPY frontend/package.json frontend/package-lock.json ./frontend/
 RUN cd frontend && npm ci --no-audit --no-fund --loglevel=error

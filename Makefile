@@ -6,8 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEPS_STAMP := $(VENV)/.deps-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
 UI_STAMP := frontend/node_modules/.deps-$(shell cat frontend/package-lock.json 2>/dev/null | sha256sum | cut -c1-16)
+# What the built UI is made of: not its tests.
 UI_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts \
-  frontend/tsconfig*.json frontend/codegen.ts schema.graphql -type f 2>/dev/null)
+  frontend/tsconfig.json frontend/codegen.ts frontend/package.json schema.graphql -type f \
+  -not -name '*.test.ts' -not -name '*.test.tsx' -not -path 'frontend/src/test/*' 2>/dev/null)
 
 .PHONY: help setup run test lint format schema check-tools browser ui ui-check clean-var
 

@@ -18,4 +18,6 @@ export default tseslint.config(
   },
   // The end-to-end tests run in Node (Playwright Test), not in the browser.
   { files: ["e2e/**/*.ts", "playwright.config.ts"], languageOptions: { globals: { ...globals.node } } },
+  // The graph benchmark's runner runs in Node; the functions it passes to the page run in the browser.
+  { files: ["bench/**/*.mjs"], extends: [js.configs.recommended], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
 );

@@ -12,7 +12,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 300_000,
+  timeout: 600_000,
   expect: { timeout: 15_000 },
   reporter: [["list"]],
   use: {

@@ -9,7 +9,8 @@ export default defineConfig({
   server: {
     proxy: {
       "/graphql": { target: api, ws: true, changeOrigin: false },
-      "/export": { target: api },
+      // The downloads only: /export itself is the UI's export page.
+      "^/export/": { target: api },
       "/healthz": { target: api },
       "/readyz": { target: api },
     },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncGenerator, Mapping
 from datetime import datetime
@@ -258,7 +259,8 @@ async def ingest_file(info: Info[Context, None], name: str, content: str) -> lis
             f"{settings.max_conversation_chars} are read in one request",
             limit=settings.max_conversation_chars,
         )
-    conversations = parse_text(content, name=name or "pasted text")
+    # Off the event loop: a 5 MB export takes a while to decode and check.
+    conversations = await asyncio.to_thread(parse_text, content, name=name or "pasted text")
     limits = conv_store.IngestLimits.from_settings(settings)
     for position, conversation in enumerate(conversations, start=1):
         try:

@@ -157,17 +157,31 @@ class MiniLMEmbedder:
             return self._runtime
 
     def _open(self) -> _Runtime:
-        model_path = self._model_path or _packaged_file(*_MODEL)
-        if self._int8_dir is not None:
-            try:
-                model_path = int8_copy(model_path, self._int8_dir)
-            except Exception:
-                log.exception("embed.int8_copy_failed", source=str(model_path))
+        source = self._model_path or _packaged_file(*_MODEL)
         tokenizer_path = self._tokenizer_path or _packaged_file(*_TOKENIZER)
         tokenizer = Tokenizer.from_file(str(tokenizer_path))
         # The shipped file pads and truncates to 128; we pad per batch and keep the model's 256.
         tokenizer.no_padding()
         tokenizer.enable_truncation(max_length=MINILM_MAX_TOKENS)
+        session = None
+        if self._int8_dir is not None:
+            copy: Path | None = None
+            try:
+                copy = int8_copy(source, self._int8_dir)
+                session = self._session(copy)
+            except Exception:
+                # A copy that cannot be built or loaded (say, cut short by a crash) must not take
+                # search down: drop it, so the next start builds it again, and run the full model.
+                log.exception("embed.int8_copy_failed", source=str(source), copy=str(copy))
+                if copy is not None:
+                    copy.unlink(missing_ok=True)
+                self.name = self.name.removesuffix("-dynamic")
+        if session is None:
+            session = self._session(source)
+        inputs = {i.name for i in session.get_inputs()}
+        return _Runtime(session, tokenizer, wants_token_types="token_type_ids" in inputs)
+
+    def _session(self, model_path: Path) -> Any:
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = self._threads or 0
@@ -176,11 +190,9 @@ class MiniLMEmbedder:
         # Idle pool threads must sleep, not spin: the worker shares the cores with Neo4j, Redis
         # and the API, and spinning threads halved throughput under that contention.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        session = ort.InferenceSession(
+        return ort.InferenceSession(
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
         )
-        inputs = {i.name for i in session.get_inputs()}
-        return _Runtime(session, tokenizer, wants_token_types="token_type_ids" in inputs)
 
 
 class HashingEmbedder:
@@ -270,14 +282,19 @@ def int8_copy(source: Path, directory: Path) -> Path:
     log.info(
         "embed.int8_copy_built", path=str(target), seconds=round(time.perf_counter() - started, 1)
     )
+    for stale in directory.glob("minilm-*-dynamic-int8.onnx"):
+        if stale != target:  # built from another source file or onnxruntime
+            stale.unlink(missing_ok=True)
     return target
 
 
 class _DropQuantizerChatter(logging.Filter):
-    """onnxruntime's quantizer logs a line per tensor through the root logger."""
+    """onnxruntime's quantizer logs a line per tensor through the root logger, at INFO; its
+    warnings still go through."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return f"onnxruntime{os.sep}quantization" not in record.pathname
+        chatter = f"onnxruntime{os.sep}quantization" in record.pathname
+        return not chatter or record.levelno >= logging.WARNING
 
 
 def _quantize(source: Path, directory: Path, target: Path, quantize: Any, weights: Any) -> None:
@@ -292,6 +309,10 @@ def _quantize(source: Path, directory: Path, target: Path, quantize: Any, weight
         ort.InferenceSession(str(source), sess_options=options, providers=["CPUExecutionProvider"])
         built = Path(scratch) / "int8.onnx"
         quantize(folded, built, weight_type=weights, per_channel=True)
+        with built.open("rb") as written:
+            os.fsync(
+                written.fileno()
+            )  # on disk before it takes the name: no empty copy after a crash
         os.replace(built, target)  # atomic: a process that loads it never sees half a file
 
 

@@ -16,6 +16,24 @@ const TRANSCRIPT = `# Catching up
 [2024-03-01 10:04] Ben Okafor: I'm allergic to peanuts, so no cake for me at your party.
 `;
 
+declare global {
+  interface Window {
+    __layoutShift: number;
+  }
+}
+
+/** Sums the page's layout shifts (what Core Web Vitals calls CLS), from its first paint. */
+async function watchLayoutShift(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    window.__layoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+        if (!entry.hadRecentInput) window.__layoutShift += entry.value;
+      }
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${shots}/${name}.png` });
 }
@@ -81,6 +99,8 @@ async function loadingThenError(page: Page, path: string, name: string): Promise
 test("a newcomer signs in, ingests, explores, asks and exports", async ({ page }) => {
   expect(token, "LIBRARIAN_E2E_TOKEN must be set (tests/e2e/test_ui.py sets it)").not.toBe("");
   let entityPath = "";
+  let conversationPath = "";
+  await watchLayoutShift(page);
 
   await test.step("sign in, after a wrong token", async () => {
     await page.goto("/conversations");
@@ -171,9 +191,12 @@ test("a newcomer signs in, ingests, explores, asks and exports", async ({ page }
     await expect(canvas).toBeVisible();
     const count = page.getByText(/^[\d,]+ nodes?$/);
     const nodes = async () => Number((await count.textContent())?.split(" ")[0]?.replace(/,/g, ""));
-    await expect(count).toBeVisible();
+    // The first expansion (the entity's own neighbours) is done once "Expand …" is offered.
+    const expand = page.getByRole("button", { name: /^Expand / }).first();
+    await expect(expand).toBeVisible();
     const before = await nodes();
-    await page.getByRole("button", { name: /^Expand / }).first().click();
+    expect(before).toBeGreaterThan(1);
+    await expand.click();
     await expect.poll(nodes).toBeGreaterThan(before);
     await shot(page, "graph");
   });
@@ -187,6 +210,7 @@ test("a newcomer signs in, ingests, explores, asks and exports", async ({ page }
     await shot(page, "ask");
     await citation.click();
     await expect(page).toHaveURL(/\/conversations\/.+message=/);
+    conversationPath = new URL(page.url()).pathname;
     await expect(page.locator('[aria-current="true"]')).toContainText(/Ana|nurse|Hospital/);
     await shot(page, "conversation-cited-message");
   });
@@ -239,9 +263,34 @@ test("a newcomer signs in, ingests, explores, asks and exports", async ({ page }
 
   await test.step("loading and error states of the views that show data", async () => {
     expect(entityPath).toMatch(/^\/entities\/.+/);
+    expect(conversationPath).toMatch(/^\/conversations\/.+/);
     await loadingThenError(page, "/search?q=Ana", "search");
     await loadingThenError(page, entityPath, "entity");
+    await loadingThenError(page, conversationPath, "conversation");
     await loadingThenError(page, entityPath.replace("/entities/", "/graph/"), "graph");
+    await page.goto("/entities/ent_that_does_not_exist");
+    await expect(page.getByRole("alert")).toContainText("NOT_FOUND");
+    await shot(page, "entity-not-found");
+  });
+
+  await test.step("nothing jumps while a view loads its data", async () => {
+    // Skeletons hold the place of what replaces them. 0.1 is the bound of a "good" CLS.
+    const views: [string, RegExp][] = [
+      ["/conversations", /Catching up/],
+      ["/search?q=Ana", /Ana Costa/],
+      [entityPath, /occupation/],
+      [conversationPath, /night shift/],
+      ["/schema", /person/i],
+      ["/status", /ok/],
+    ];
+    for (const [path, content] of views) {
+      await page.goto(path);
+      await expect(page.getByText(content).first()).toBeVisible();
+      await expect(loading(page)).toHaveCount(0);
+      await page.waitForTimeout(300); // let late layout settle before reading the sum
+      const shift = await page.evaluate(() => window.__layoutShift);
+      expect(shift, `layout shift while ${path} loaded`).toBeLessThan(0.1);
+    }
   });
 });
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -20,6 +21,23 @@ from app.graph.tokens import IssuedToken
 from tests.conftest import REPO
 
 FRONTEND = REPO / "frontend"
+#: Every view populated, and its empty, loading and error states where it has them.
+SCREENSHOTS = {
+    f"{view}-{state}" if state else view
+    for view, states in {
+        "signin": ("", "error"),
+        "conversations": ("", "empty", "loading", "error", "ingesting"),
+        "conversation": ("cited-message", "loading", "error"),
+        "search": ("", "empty", "loading", "error", "no-results"),
+        "entity": ("", "loading", "error", "not-found", "provenance"),
+        "graph": ("", "empty", "loading", "error"),
+        "schema": ("", "empty", "loading", "error"),
+        "ask": ("", "empty", "loading", "error"),
+        "export": ("", "loading", "error", "done"),
+        "status": ("", "loading", "error"),
+    }.items()
+    for state in states
+}
 OUTPUT = REPO / "test-output" / "e2e"
 
 
@@ -31,6 +49,27 @@ def _chromium() -> str:
             "(apt-get install chromium); or set LIBRARIAN_E2E_CHROMIUM to a Chromium binary"
         )
     return path
+
+
+def _run_browser_tests(env: dict[str, str]) -> tuple[int, str]:
+    """Playwright's exit status and output. On a timeout the whole process group goes (npx,
+    Playwright, Chromium), so no browser outlives the test."""
+    proc = subprocess.Popen(
+        ["npx", "--no-install", "playwright", "test"],
+        cwd=FRONTEND,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=840)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        return -1, out + "\n(the browser tests ran past 840 s and were killed)"
+    return proc.returncode, out
 
 
 @pytest.mark.timeout(900)
@@ -55,16 +94,8 @@ async def test_a_newcomer_signs_in_ingests_explores_asks_and_exports(
         "CI": "1",
     }
     # Off the event loop: the session's async fixtures share it with this test.
-    result = await asyncio.to_thread(
-        subprocess.run,
-        ["npx", "--no-install", "playwright", "test"],
-        cwd=FRONTEND,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=840,
-    )
-    sys.stdout.write(result.stdout[-6000:])
-    assert result.returncode == 0, result.stdout[-12000:] + result.stderr[-4000:]
-    shots = sorted(p.name for p in (OUTPUT / "screenshots").glob("*.png"))
-    assert shots, "the run saved no screenshot"
+    returncode, out = await asyncio.to_thread(_run_browser_tests, env)
+    sys.stdout.write(out[-6000:])
+    assert returncode == 0, out[-16000:]
+    shots = {p.stem for p in (OUTPUT / "screenshots").glob("*.png")}
+    assert not SCREENSHOTS - shots, f"views not photographed: {sorted(SCREENSHOTS - shots)}"

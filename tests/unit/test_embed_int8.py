@@ -109,3 +109,26 @@ def test_when_the_copy_cannot_be_built_the_full_model_runs_and_says_why(
     [failed] = [e for e in logs if e["event"] == "embed.int8_copy_failed"]
     assert failed["log_level"] == "error"
     assert "exc_info" in failed
+
+
+def test_a_broken_copy_is_dropped_the_full_model_runs_and_the_next_start_rebuilds_it(
+    tmp_path: Path, models_dir: Path, full: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [good] = models_dir.glob("*.onnx")
+    broken = tmp_path / good.name  # the name this source and onnxruntime give their copy
+    broken.write_bytes(b"")  # what a crash between create and write would leave
+    stale = tmp_path / "minilm-0123456789abcdef-ort1.0.0-dynamic-int8.onnx"
+    stale.write_bytes(b"from an older onnxruntime")
+    monkeypatch.setattr(embed, "log", embed.structlog.get_logger("test"))
+    with capture_logs() as logs:
+        embedder = MiniLMEmbedder(int8_dir=tmp_path)
+        vectors = embedder.embed(SENTENCES[:2])
+    assert vectors == full.embed(SENTENCES[:2])
+    assert embedder.name == full.name  # it says which model really runs
+    assert [e["event"] for e in logs if e["log_level"] == "error"] == ["embed.int8_copy_failed"]
+    assert not broken.exists()
+
+    again = MiniLMEmbedder(int8_dir=tmp_path)
+    again.embed(["rebuilt"])
+    assert again.name.endswith("-dynamic")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [good.name]  # the stale copy is gone

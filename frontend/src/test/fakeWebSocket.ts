@@ -13,9 +13,16 @@ interface Sent {
  * A WebSocket that speaks the server side of graphql-transport-ws: it acknowledges the
  * connection and hands each subscription to `script`, which emits results.
  */
-export function fakeWebSocket(script: SubscriptionScript) {
+export function fakeWebSocket(
+  script: SubscriptionScript,
+  options: {
+    /** Answer `connection_init` by closing with this code and reason (a rejected token) instead of acknowledging. */
+    rejectInit?: { code: number; reason: string };
+  } = {},
+) {
   const connectionParams: unknown[] = [];
   const subscriptions: Array<{ query: string; variables: Record<string, unknown> }> = [];
+  const sockets: FakeSocket[] = [];
 
   class FakeSocket {
     static readonly CONNECTING = 0;
@@ -33,6 +40,7 @@ export function fakeWebSocket(script: SubscriptionScript) {
     constructor(url: string, protocol: string) {
       this.url = url;
       this.protocol = protocol;
+      sockets.push(this);
       setTimeout(() => {
         this.readyState = FakeSocket.OPEN;
         this.onopen?.(new Event("open"));
@@ -43,7 +51,8 @@ export function fakeWebSocket(script: SubscriptionScript) {
       const message = JSON.parse(raw) as Sent;
       if (message.type === "connection_init") {
         connectionParams.push(message.payload);
-        this.deliver({ type: "connection_ack" });
+        if (options.rejectInit) this.serverClose(options.rejectInit.code, options.rejectInit.reason);
+        else this.deliver({ type: "connection_ack" });
       } else if (message.type === "subscribe" && message.id && message.payload) {
         const id = message.id;
         const operation = { query: message.payload.query, variables: message.payload.variables ?? {} };
@@ -64,6 +73,15 @@ export function fakeWebSocket(script: SubscriptionScript) {
       setTimeout(() => this.onclose?.(new CloseEvent("close", { code, reason, wasClean: true })), 0);
     }
 
+    /** The server (or the network) ends the connection, after the messages already sent. */
+    serverClose(code: number, reason = "") {
+      setTimeout(() => {
+        if (this.readyState === FakeSocket.CLOSED) return;
+        this.readyState = FakeSocket.CLOSED;
+        this.onclose?.(new CloseEvent("close", { code, reason, wasClean: code !== 1006 }));
+      }, 0);
+    }
+
     addEventListener() {}
     removeEventListener() {}
 
@@ -75,5 +93,5 @@ export function fakeWebSocket(script: SubscriptionScript) {
   }
 
   vi.stubGlobal("WebSocket", FakeSocket);
-  return { connectionParams, subscriptions };
+  return { connectionParams, subscriptions, sockets };
 }

@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { fakeGraphQL } from "../test/fakeServer";
 import { fakeWebSocket } from "../test/fakeWebSocket";
@@ -82,5 +82,51 @@ describe("ask", () => {
     await user.type(screen.getByLabelText("Question"), "Anything?");
     await user.click(screen.getByRole("button", { name: "Ask" }));
     expect(await screen.findByLabelText("API token")).toBeInTheDocument();
+  });
+
+  it("shows a NETWORK error with Retry when the socket drops mid-answer, without asking again", async () => {
+    fakeGraphQL({});
+    const socket = fakeWebSocket((_operation, emit) => {
+      emit.next({ ask: { __typename: "AskToken", text: "Ana moved " } });
+      // The connection drops (1006 is one that graphql-ws would reconnect and re-subscribe after).
+      socket.sockets.at(-1)?.serverClose(1006);
+    });
+    const { user } = renderApp("/ask");
+    await user.type(screen.getByLabelText("Question"), "Where does Ana live?");
+    await user.click(screen.getByRole("button", { name: "Ask" }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("NETWORK");
+    // Long enough for graphql-ws's quickest reconnect: the question is not run a second time.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(socket.subscriptions).toHaveLength(1);
+    expect(socket.sockets).toHaveLength(1);
+    expect(screen.getByTestId("answer")).toHaveTextContent(/^Ana moved $/);
+    expect(screen.getByTestId("answer")).toHaveAttribute("aria-busy", "false");
+
+    await user.click(within(alert).getByRole("button", { name: "Retry" }));
+    await waitFor(() => expect(socket.subscriptions).toHaveLength(2));
+  });
+
+  it("shows an error with a code when the stream ends without an answer", async () => {
+    fakeGraphQL({});
+    fakeWebSocket((_operation, emit) => emit.complete());
+    const { user } = renderApp("/ask");
+    await user.type(screen.getByLabelText("Question"), "Anything?");
+    await user.click(screen.getByRole("button", { name: "Ask" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("INTERNAL");
+    expect(within(alert).getByRole("button", { name: "Retry" })).toBeInTheDocument();
+  });
+
+  it("signs out without reconnecting when the server refuses the socket's token (4403)", async () => {
+    fakeGraphQL({});
+    const socket = fakeWebSocket(() => undefined, { rejectInit: { code: 4403, reason: "Forbidden" } });
+    const { user } = renderApp("/ask", { token: "revoked" });
+    await user.type(screen.getByLabelText("Question"), "Anything?");
+    await user.click(screen.getByRole("button", { name: "Ask" }));
+    expect(await screen.findByLabelText("API token")).toBeInTheDocument();
+    expect(screen.queryByText(/FORBIDDEN/)).not.toBeInTheDocument();
+    expect(socket.sockets).toHaveLength(1);
   });
 });

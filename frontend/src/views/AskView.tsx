@@ -28,6 +28,8 @@ export function AskView() {
         error: (error) => dispatch({ type: "error", error }),
         complete: () => dispatch({ type: "complete" }),
       },
+      // A dropped socket must not run the question again (the text would stream twice).
+      { once: true },
     );
   }
 

@@ -1,5 +1,5 @@
 import type { AskSubscription } from "../../gql/graphql";
-import type { ApiError } from "../../api/errors";
+import { ApiError } from "../../api/errors";
 
 export type AskEvent = AskSubscription["ask"];
 export type AskAnswerEvent = Extract<AskEvent, { __typename: "AskAnswer" }>;
@@ -32,6 +32,10 @@ export function askReducer(state: AskState, action: AskAction): AskState {
     case "error":
       return { ...state, error: action.error, phase: "failed" };
     case "complete":
-      return state.phase === "streaming" ? { ...state, phase: "done" } : state;
+      if (state.phase !== "streaming") return state;
+      // A stream that ends with neither an answer nor any text has nothing to show: say so.
+      if (!state.text)
+        return { ...state, phase: "failed", error: new ApiError("INTERNAL", "The answer stream ended without an answer") };
+      return { ...state, phase: "done" };
   }
 }
