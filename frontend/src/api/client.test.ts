@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { data, fakeGraphQL, graphqlError } from "../test/fakeServer";
+import { describe, expect, it, vi } from "vitest";
+import { data, fakeGraphQL, graphqlError, type FakeResponse } from "../test/fakeServer";
 import { request } from "./client";
 import { ApiError } from "./errors";
 import { HealthCheckQuery, RetryJobMutation } from "./operations";
@@ -70,5 +70,18 @@ describe("request", () => {
     fetchMock.mockRejectedValueOnce(new TypeError("Failed to fetch"));
     const error = await caught(request(HealthCheckQuery));
     expect(error).toMatchObject({ code: "NETWORK", message: "Failed to fetch" });
+  });
+
+  it("signs out only the token a rejected request used, not one signed in meanwhile", async () => {
+    setToken("token-a");
+    let answer: (response: FakeResponse) => void = () => undefined;
+    const { calls } = fakeGraphQL({ HealthCheck: () => new Promise<FakeResponse>((resolve) => (answer = resolve)) });
+    const pending = caught(request(HealthCheckQuery));
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    expect(calls[0]?.headers.get("Authorization")).toBe("Bearer token-a");
+    setToken("token-b");
+    answer(graphqlError("UNAUTHENTICATED", "Invalid token"));
+    expect((await pending).code).toBe("UNAUTHENTICATED");
+    expect(getToken()).toBe("token-b");
   });
 });

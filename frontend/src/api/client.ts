@@ -54,6 +54,9 @@ export async function request<TResult, TVariables>(
     : [variables: TVariables, options?: RequestOptions]
 ): Promise<TResult> {
   const query = document.toString();
+  // The stored token this request sends (read before fetch, as authorizedFetch reads it): a
+  // rejection signs out this token only, never one signed in while the request was in flight.
+  const sent = options?.token === undefined ? getToken() : null;
   const response = await authorizedFetch(
     GRAPHQL_PATH,
     {
@@ -73,10 +76,7 @@ export async function request<TResult, TVariables>(
   }
   const error = fromGraphQLErrors(body.errors, response.status);
   if (error) {
-    if (error.code === "UNAUTHENTICATED" && options?.token === undefined) {
-      const stored = getToken();
-      if (stored) rejectToken(stored);
-    }
+    if (error.code === "UNAUTHENTICATED" && sent) rejectToken(sent);
     throw error;
   }
   if (body.data === undefined || body.data === null) throw new ApiError("INTERNAL", "The API answered without data");

@@ -70,15 +70,33 @@ export function codeForStatus(status: number | undefined): ErrorCode {
   }
 }
 
-/** Any thrown value as an ApiError, so views show one shape. */
+/**
+ * Any thrown value as an ApiError, so views show one shape. fetch rejects with a TypeError when
+ * the API cannot be reached: that is NETWORK. Anything else (a bug in the UI, say) is INTERNAL,
+ * which a retry does not fix.
+ */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof Error) return new ApiError("NETWORK", error.message);
+  if (error instanceof TypeError && /fetch|network|load failed/i.test(error.message)) return new ApiError("NETWORK", error.message);
+  if (error instanceof Error) return new ApiError("INTERNAL", error.message);
   return new ApiError("INTERNAL", String(error));
+}
+
+/** A query's value, or a NOT_FOUND ApiError when the API answered null for it. */
+export function requireFound<T>(value: T | null | undefined, what: string, id: string): T {
+  if (value === null || value === undefined) throw new ApiError("NOT_FOUND", `No ${what} ${id}`);
+  return value;
 }
 
 /** Errors that a retry cannot fix. */
 export function isPermanent(error: unknown): boolean {
   const code = toApiError(error).code;
-  return code === "BAD_INPUT" || code === "NOT_FOUND" || code === "UNAUTHENTICATED" || code === "FORBIDDEN" || code === "CONFLICT";
+  return (
+    code === "BAD_INPUT" ||
+    code === "NOT_FOUND" ||
+    code === "UNAUTHENTICATED" ||
+    code === "FORBIDDEN" ||
+    code === "CONFLICT" ||
+    code === "INTERNAL"
+  );
 }

@@ -56,11 +56,16 @@ function createTrackedClient(token: string | null, retryAttempts: number, onClos
   return tracked;
 }
 
+/** Dispose a client; one whose connection was refused rejects here, which is already reported. */
+function dispose(client: Client): void {
+  Promise.resolve(client.dispose()).catch(() => undefined);
+}
+
 let shared: TrackedClient | null = null;
 
 subscribeToken(() => {
   if (shared && getToken() !== shared.token) {
-    void shared.client.dispose();
+    dispose(shared.client);
     shared = null;
   }
 });
@@ -73,7 +78,7 @@ export function websocketUrl(location: Pick<Location, "protocol" | "host">): str
 function getShared(): TrackedClient {
   const token = getToken();
   if (shared && shared.token === token) return shared;
-  if (shared) void shared.client.dispose();
+  if (shared) dispose(shared.client);
   shared = createTrackedClient(token, 3);
   return shared;
 }
@@ -105,7 +110,7 @@ export function subscribe<TResult, TVariables extends Record<string, unknown>>(
   let own: TrackedClient | null = null;
   const finish = () => {
     closed = true;
-    if (own) void own.client.dispose();
+    if (own) dispose(own.client);
   };
   const fail = (error: ApiError) => {
     if (closed) return;
@@ -145,7 +150,7 @@ export function subscribe<TResult, TVariables extends Record<string, unknown>>(
   return () => {
     closed = true;
     stop();
-    if (own) void own.client.dispose();
+    if (own) dispose(own.client);
   };
 }
 
@@ -166,6 +171,6 @@ function socketError(error: unknown, beforeAck: boolean): ApiError {
 
 /** Drop the shared client (tests, sign-out). */
 export function resetSubscriptions(): void {
-  if (shared) void shared.client.dispose();
+  if (shared) dispose(shared.client);
   shared = null;
 }

@@ -34,6 +34,8 @@ function JobRow({ initial }: { initial: TrackedJob }) {
   const [job, setJob] = useState(initial);
   const [attempt, setAttempt] = useState(0);
   const [streamError, setStreamError] = useState<ApiError | null>(null);
+  // Bumped by "Reconnect" after the progress socket gave up, to subscribe again.
+  const [connection, setConnection] = useState(0);
   const retry = useMutation({
     mutationFn: () => request(RetryJobMutation, { id: job.id }),
     onSuccess: (data) => {
@@ -65,7 +67,7 @@ function JobRow({ initial }: { initial: TrackedJob }) {
         complete: () => undefined,
       },
     );
-  }, [initial.id, attempt, watching, queryClient]);
+  }, [initial.id, attempt, connection, watching, queryClient]);
 
   const status = statusText(job.status);
   const value = job.status === "COMPLETE" ? 100 : percent(job.progress);
@@ -92,7 +94,22 @@ function JobRow({ initial }: { initial: TrackedJob }) {
           </button>
         </div>
       )}
-      <InlineError error={retry.error ?? streamError} />
+      <InlineError error={retry.error} />
+      {streamError && (
+        <div className="job-failure">
+          <InlineError error={streamError} />
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setStreamError(null);
+              setConnection((n) => n + 1);
+            }}
+          >
+            Reconnect
+          </button>
+        </div>
+      )}
     </li>
   );
 }

@@ -101,7 +101,7 @@ describe("ask", () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(socket.subscriptions).toHaveLength(1);
     expect(socket.sockets).toHaveLength(1);
-    expect(screen.getByTestId("answer")).toHaveTextContent(/^Ana moved $/);
+    expect(screen.getByTestId("answer").textContent).toBe("Ana moved ");
     expect(screen.getByTestId("answer")).toHaveAttribute("aria-busy", "false");
 
     await user.click(within(alert).getByRole("button", { name: "Retry" }));

@@ -2,7 +2,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { request } from "../api/client";
-import { ApiError } from "../api/errors";
+import { requireFound } from "../api/errors";
 import { ConversationQuery } from "../api/operations";
 import { ErrorState } from "../components/ErrorState";
 import { formatDate } from "../components/format";
@@ -21,8 +21,7 @@ export function ConversationView() {
     queryKey: ["conversation", id],
     queryFn: async ({ pageParam }) => {
       const data = await request(ConversationQuery, { id, first: PAGE_SIZE, after: pageParam });
-      if (!data.conversation) throw new ApiError("NOT_FOUND", `No conversation ${id}`);
-      return data.conversation;
+      return requireFound(data.conversation, "conversation", id);
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => (last.messages.pageInfo.hasNextPage ? last.messages.pageInfo.endCursor : null),

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ChangeEvent, type FormEvent } from "react";
 import { Link } from "react-router";
 import { request } from "../api/client";
+import { ApiError } from "../api/errors";
 import { ConversationsQuery, IngestFileMutation } from "../api/operations";
 import { ErrorState, InlineError } from "../components/ErrorState";
 import { countOf, formatDate } from "../components/format";
@@ -10,6 +11,8 @@ import { Skeleton } from "../components/Skeleton";
 import { statusText } from "../core/jobs";
 
 const PAGE_SIZE = 20;
+/** The largest file the API takes (`ingestFile`'s content limit, in characters). */
+export const MAX_FILE_CHARS = 5_000_000;
 
 export function ConversationsView() {
   return (
@@ -42,8 +45,11 @@ function ConversationList() {
     );
 
   const { edges, pageInfo, totalCount } = query.data.conversations;
+  // While another page loads, the one on screen is placeholder data: its cursor is not the
+  // current page's, so a second click must wait (it would skip a page).
+  const turning = query.isPlaceholderData;
   return (
-    <section className="list-panel" aria-label="Conversation list">
+    <section className="list-panel" aria-label="Conversation list" aria-busy={query.isFetching}>
       <p className="muted">{countOf(totalCount, "conversation")}</p>
       {edges.length === 0 ? (
         <p className="empty">No conversations yet. Paste a transcript or upload an export in “Add a conversation”.</p>
@@ -74,7 +80,7 @@ function ConversationList() {
       <div className="pager">
         <button
           type="button"
-          disabled={cursors.length === 0}
+          disabled={turning || cursors.length === 0}
           onClick={() => {
             setAfter(cursors[cursors.length - 1] ?? null);
             setCursors(cursors.slice(0, -1));
@@ -84,7 +90,7 @@ function ConversationList() {
         </button>
         <button
           type="button"
-          disabled={!pageInfo.hasNextPage || !pageInfo.endCursor}
+          disabled={turning || !pageInfo.hasNextPage || !pageInfo.endCursor}
           onClick={() => {
             setCursors([...cursors, after]);
             setAfter(pageInfo.endCursor ?? null);
@@ -107,10 +113,16 @@ function readText(file: Blob): Promise<string> {
   });
 }
 
+function tooLarge(name: string): ApiError {
+  return new ApiError("BAD_INPUT", `${name} is over ${MAX_FILE_CHARS.toLocaleString("en")} characters, the most one file can hold`);
+}
+
 function IngestForm() {
   const queryClient = useQueryClient();
   const [content, setContent] = useState("");
-  const [name, setName] = useState("pasted.txt");
+  // Empty: the server titles a paste "pasted text".
+  const [name, setName] = useState("");
+  const [fileError, setFileError] = useState<ApiError | null>(null);
   const [jobs, setJobs] = useState<TrackedJob[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const ingest = useMutation({
@@ -132,32 +144,46 @@ function IngestForm() {
           : [],
       );
       const seen = data.ingestFile.filter((p) => !p.created).length;
-      setNotice(
-        `${data.ingestFile.length} conversation${data.ingestFile.length === 1 ? "" : "s"} received` +
-          (seen > 0 ? `, ${seen} already ingested before` : ""),
-      );
+      setNotice(`${countOf(data.ingestFile.length, "conversation")} received` + (seen > 0 ? `, ${seen} already ingested before` : ""));
       setJobs((current) => [...fresh, ...current.filter((j) => !fresh.some((f) => f.id === j.id))]);
       setContent("");
-      setName("pasted.txt");
+      setName("");
       void queryClient.invalidateQueries({ queryKey: ["conversations"] });
     },
   });
 
   async function readFile(event: ChangeEvent<HTMLInputElement>) {
-    const file = event.target.files?.[0];
+    const input = event.target;
+    const file = input.files?.[0];
+    // Clear the picker, so choosing the same file again (after an edit) reads it again.
+    input.value = "";
     if (!file) return;
-    try {
-      setContent(await readText(file));
-      setName(file.name);
-    } catch {
-      setNotice(`Could not read ${file.name}`);
+    setFileError(null);
+    // A character is at least one byte, so a file over the limit in bytes may still fit: check
+    // the bytes only as a quick first bound, and the characters once read.
+    if (file.size > MAX_FILE_CHARS * 4) {
+      setFileError(tooLarge(file.name));
+      return;
     }
+    let text: string;
+    try {
+      text = await readText(file);
+    } catch (caught) {
+      setFileError(new ApiError("BAD_INPUT", `Could not read ${file.name}: ${caught instanceof Error ? caught.message : String(caught)}`));
+      return;
+    }
+    if (text.length > MAX_FILE_CHARS) {
+      setFileError(tooLarge(file.name));
+      return;
+    }
+    setContent(text);
+    setName(file.name);
   }
 
   function submit(event: FormEvent) {
     event.preventDefault();
     if (!content.trim()) return;
-    ingest.mutate({ name: name.trim() || "pasted.txt", content });
+    ingest.mutate({ name: name.trim(), content });
   }
 
   return (
@@ -175,7 +201,7 @@ function IngestForm() {
         </label>
         <label>
           File name
-          <input value={name} onChange={(e) => setName(e.target.value)} />
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="pasted text" />
         </label>
         <label>
           Upload a file
@@ -185,7 +211,7 @@ function IngestForm() {
         <button type="submit" disabled={ingest.isPending || !content.trim()}>
           {ingest.isPending ? "Ingesting…" : "Ingest"}
         </button>
-        <InlineError error={ingest.error} />
+        <InlineError error={fileError ?? ingest.error} />
         {notice && <p role="status">{notice}</p>}
       </form>
       <h3>Jobs</h3>

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { request } from "../api/client";
-import { ApiError } from "../api/errors";
+import { requireFound } from "../api/errors";
 import { EntityQuery, MergeEntitiesMutation, MergesQuery, UndoMergeMutation } from "../api/operations";
 import { Dialog } from "../components/Dialog";
 import { EntityPicker } from "../components/EntityPicker";
@@ -19,8 +19,7 @@ export function EntityView() {
     queryKey: ["entity", id],
     queryFn: async () => {
       const data = await request(EntityQuery, { id });
-      if (!data.entity) throw new ApiError("NOT_FOUND", `No entity ${id}`);
-      return data.entity;
+      return requireFound(data.entity, "entity", id);
     },
   });
 
@@ -146,13 +145,7 @@ function MergeAction({ entity }: { entity: GraphEntity }) {
       void queryClient.invalidateQueries();
     },
   });
-  const undo = useMutation({
-    mutationFn: (mergeId: string) => request(UndoMergeMutation, { mergeId }),
-    onSuccess: () => {
-      setDone(null);
-      void queryClient.invalidateQueries();
-    },
-  });
+  const undo = useUndoMerge(() => setDone(null));
 
   return (
     <>
@@ -194,17 +187,22 @@ function MergeAction({ entity }: { entity: GraphEntity }) {
   );
 }
 
-function MergeHistory({ entityId }: { entityId: string }) {
+/** The undoMerge mutation; every cached query may show what the merge moved, so all are refreshed. */
+function useUndoMerge(onUndone: () => void) {
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const query = useQuery({ queryKey: ["merges", entityId], queryFn: () => request(MergesQuery, { entityId }) });
-  const undo = useMutation({
+  return useMutation({
     mutationFn: (mergeId: string) => request(UndoMergeMutation, { mergeId }),
     onSuccess: () => {
-      setConfirming(null);
+      onUndone();
       void queryClient.invalidateQueries();
     },
   });
+}
+
+function MergeHistory({ entityId }: { entityId: string }) {
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const query = useQuery({ queryKey: ["merges", entityId], queryFn: () => request(MergesQuery, { entityId }) });
+  const undo = useUndoMerge(() => setConfirming(null));
 
   return (
     <section aria-labelledby="merges-heading">

@@ -1,6 +1,6 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import { data, fakeGraphQL } from "../test/fakeServer";
+import { data, fakeGraphQL, graphqlError } from "../test/fakeServer";
 import { renderApp } from "../test/render";
 
 // WebGL does not exist in jsdom: a stand-in renderer records what the view asks of sigma.
@@ -77,5 +77,36 @@ describe("graph", () => {
     expect(await screen.findByRole("heading", { level: 2, name: "Person 7" })).toBeInTheDocument();
     await waitFor(() => expect(calls.filter((c) => c.operationName === "GraphRelations").map((c) => c.variables.id)).toContain("ent_7"));
     expect(sigmas).toHaveLength(1);
+  });
+
+  it("shows a failed expansion and a failed neighbour lookup with their codes, each retried", async () => {
+    let relationCalls = 0;
+    let degreeCalls = 0;
+    const { calls } = fakeGraphQL({
+      GraphNode: () => data({ entity: root }),
+      GraphNeighbourDegrees: (variables) =>
+        ++degreeCalls === 1
+          ? graphqlError("UNAVAILABLE", "Neo4j is busy")
+          : data({ entity: { id: variables.id, neighbors: { edges: [{ node: { id: "ent_1", relations: { totalCount: 3 } } }] } } }),
+      GraphRelations: (variables) =>
+        ++relationCalls === 1
+          ? graphqlError("UNAVAILABLE", "Neo4j is not reachable")
+          : data({ entity: { id: variables.id, relations: { pageInfo: { hasNextPage: false, endCursor: null }, edges: relations(3) } } }),
+    });
+    const { user } = renderApp("/graph/ent_0");
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("UNAVAILABLE");
+    expect(alert).toHaveTextContent("Neo4j is not reachable");
+    expect(screen.getByText("1 node")).toBeInTheDocument();
+
+    await user.click(within(alert).getByRole("button", { name: "Retry" }));
+    expect(await screen.findByText("4 nodes")).toBeInTheDocument();
+    expect(calls.filter((c) => c.operationName === "GraphRelations")).toHaveLength(2);
+
+    const degreesAlert = await screen.findByRole("alert");
+    expect(degreesAlert).toHaveTextContent("Neo4j is busy");
+    await user.click(within(degreesAlert).getByRole("button", { name: "Retry" }));
+    expect(await screen.findByRole("button", { name: "Expand Person 1" })).toBeInTheDocument();
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
 });

@@ -3,11 +3,11 @@ import Graph from "graphology";
 import { useCallback, useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { request } from "../api/client";
-import { ApiError } from "../api/errors";
+import { requireFound } from "../api/errors";
 import { GraphNeighbourDegreesQuery, GraphNodeQuery } from "../api/operations";
 import { EntityPicker } from "../components/EntityPicker";
 import { countOf } from "../components/format";
-import { ErrorState, InlineError } from "../components/ErrorState";
+import { ErrorState } from "../components/ErrorState";
 import { Skeleton } from "../components/Skeleton";
 import { GraphCanvas } from "../components/graph/GraphCanvas";
 import { GraphEvents, LayoutRunner, NodeCount, SelectionHighlight } from "../components/graph/controllers";
@@ -37,8 +37,7 @@ function GraphRoot({ rootId }: { rootId: string }) {
     queryKey: ["graphNode", rootId],
     queryFn: async () => {
       const data = await request(GraphNodeQuery, { id: rootId });
-      if (!data.entity) throw new ApiError("NOT_FOUND", `No entity ${rootId}`);
-      return data.entity;
+      return requireFound(data.entity, "entity", rootId);
     },
   });
   if (query.isPending) return <Skeleton lines={1} height="60vh" />;
@@ -56,7 +55,7 @@ function GraphExplorer({ root }: { root: GraphEntity }) {
   const [nodeCount, setNodeCount] = useState(1);
   const [layoutRun, setLayoutRun] = useState(0);
   const onExpanded = useCallback(() => setLayoutRun((n) => n + 1), []);
-  const { expand, remaining, isExpanded, busy, error } = useExpansion(graph, onExpanded);
+  const { expand, remaining, isExpanded, busy, errors } = useExpansion(graph, onExpanded);
 
   useEffect(() => {
     void expand(root.id);
@@ -73,6 +72,8 @@ function GraphExplorer({ root }: { root: GraphEntity }) {
 
   const attributes = graph.hasNode(selected) ? graph.getNodeAttributes(selected) : null;
   const left = remaining(selected);
+  const loading = busy.has(selected);
+  const failure = errors.get(selected);
 
   return (
     <div className="graph-layout">
@@ -95,8 +96,10 @@ function GraphExplorer({ root }: { root: GraphEntity }) {
             </p>
           </>
         )}
-        {busy ? (
+        {loading ? (
           <p className="muted">Loading neighbours…</p>
+        ) : failure ? (
+          <ErrorState error={failure} onRetry={() => void expand(selected)} />
         ) : left && (left.count > 0 || left.more) ? (
           <button type="button" onClick={() => void expand(selected)}>
             Show more{left.count > 0 ? ` (${left.count}${left.more ? "+" : ""})` : ""}
@@ -106,8 +109,7 @@ function GraphExplorer({ root }: { root: GraphEntity }) {
         ) : (
           <p className="hint">Click a node to show its neighbours.</p>
         )}
-        <InlineError error={error} />
-        {left && !busy && <NextNeighbours graph={graph} nodeId={selected} isExpanded={isExpanded} onExpand={open} />}
+        {left && !loading && <NextNeighbours graph={graph} nodeId={selected} isExpanded={isExpanded} onExpand={open} />}
       </aside>
     </div>
   );
@@ -130,6 +132,7 @@ function NextNeighbours({
     queryFn: () => request(GraphNeighbourDegreesQuery, { id: nodeId, first: 100 }),
   });
   if (degrees.isPending) return <p className="muted">Finding neighbours to expand…</p>;
+  if (degrees.isError) return <ErrorState error={degrees.error} onRetry={() => void degrees.refetch()} />;
   const totals = new Map(
     (degrees.data?.entity?.neighbors.edges ?? []).map((edge) => [edge.node.id, edge.node.relations.totalCount] as const),
   );

@@ -36,4 +36,21 @@ describe("schema", () => {
     expect(alert).toHaveTextContent("CONFLICT");
     expect(alert).toHaveTextContent("Undo lch_2 first");
   });
+
+  it("opens the alias dialog modally; Escape closes it and focus returns to its opener", async () => {
+    fakeGraphQL({ SchemaRegistry: () => registry });
+    const { user } = renderApp("/schema");
+    const fields = (await screen.findByRole("heading", { name: "Fact fields" })).closest("section")!;
+    const opener = within(within(fields).getByText("job").closest("tr")!).getByRole("button", { name: "Make alias" });
+    await user.click(opener);
+
+    const dialog = screen.getByRole("dialog", { name: "Make “job” an alias" });
+    expect(dialog.tagName).toBe("DIALOG");
+    expect(dialog).toHaveAttribute("open");
+    expect(within(dialog).getByLabelText("Canonical label")).toHaveFocus();
+
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    expect(opener).toHaveFocus();
+  });
 });

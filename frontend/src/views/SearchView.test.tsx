@@ -94,4 +94,44 @@ describe("search", () => {
     renderApp("/search?q=zebra");
     expect(await screen.findByText("No results for “zebra”. Try fewer or different words.")).toBeInTheDocument();
   });
+
+  it("ignores Enter while the typed text has not been searched yet", async () => {
+    fakeGraphQL({ Search: () => searchResult() });
+    const { user } = renderApp("/search?q=lyon");
+    await screen.findByRole("heading", { name: "Messages" });
+    const input = screen.getByRole("combobox", { name: "Search" });
+    await user.click(input);
+    await user.keyboard("{ArrowDown}");
+    expect(screen.getAllByRole("option")[0]).toHaveAttribute("aria-selected", "true");
+    expect(input).toHaveAttribute("aria-activedescendant", screen.getAllByRole("option")[0]!.id);
+
+    // Within the debounce the results on screen are still those of "lyon".
+    await user.keyboard("x{Enter}");
+    expect(screen.getByTestId("location")).toHaveTextContent(/^\/search/);
+    expect(input).not.toHaveAttribute("aria-activedescendant");
+  });
+
+  it("keeps the previous results on screen, busy, while a new term loads", async () => {
+    let release: () => void = () => undefined;
+    fakeGraphQL({
+      Search: (variables) =>
+        variables.query === "lyon"
+          ? searchResult()
+          : new Promise((resolve) => (release = () => resolve(data({ search: { totalCount: 0, edges: [] } })))),
+    });
+    const { user } = renderApp("/search?q=lyon");
+    await screen.findByRole("heading", { name: "Messages" });
+    const results = document.getElementById(screen.getByRole("combobox", { name: "Search" }).getAttribute("aria-controls")!)!;
+    expect(results).toHaveAttribute("aria-busy", "false");
+
+    await user.type(screen.getByLabelText("Search"), " paris");
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent("q=lyon+paris"));
+    expect(screen.queryByRole("status", { name: "Loading" })).not.toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "Messages" })).toBeInTheDocument();
+    expect(results).toHaveAttribute("aria-busy", "true");
+
+    release();
+    expect(await screen.findByText("No results for “lyon paris”. Try fewer or different words.")).toBeInTheDocument();
+    expect(results).toHaveAttribute("aria-busy", "false");
+  });
 });

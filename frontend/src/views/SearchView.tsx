@@ -1,5 +1,5 @@
-import { useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useMemo, useState, type KeyboardEvent } from "react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useEffect, useId, useMemo, useState, type ChangeEvent, type KeyboardEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { request } from "../api/client";
 import { SearchQuery } from "../api/operations";
@@ -26,31 +26,53 @@ export function SearchView() {
 
   const query = useQuery({
     queryKey: ["search", term],
-    queryFn: () => request(SearchQuery, { query: term, first: 30 }),
+    // The term travels with its results, so results kept on screen while the next term loads
+    // are described by the term they answer.
+    queryFn: async () => ({ term, result: await request(SearchQuery, { query: term, first: 30 }) }),
     enabled: term.length > 0,
+    // Keep the previous results on screen while a new term loads: no skeleton, no layout shift.
+    placeholderData: keepPreviousData,
   });
 
-  const groups = useMemo(() => groupHits(query.data?.search.edges.map((e) => e.node) ?? []), [query.data]);
+  const shown = term.length > 0 ? query.data : undefined;
+  const shownTerm = shown?.term ?? term;
+  const groups = useMemo(() => groupHits(shown?.result.search.edges.map((e) => e.node) ?? []), [shown]);
   const flat = useMemo(() => flattenGroups(groups), [groups]);
-  const active = cursor.term === term ? cursor.index : -1;
+  // The results on screen answer what is in the box: not while the debounce or a fetch for a
+  // new term is pending (Enter then would open a result of the previous term).
+  const fresh = text.trim() === term && !query.isPlaceholderData;
+  const active = fresh && cursor.term === term ? cursor.index : -1;
   const setActive = (index: number) => setCursor({ term, index });
+  const loading = term.length > 0 && (text.trim() !== term || query.isPlaceholderData || query.isFetching);
+
+  const optionId = (index: number) => `${listId}-hit-${index}`;
+
+  useEffect(() => {
+    if (active < 0) return;
+    document.getElementById(`${listId}-hit-${active}`)?.scrollIntoView?.({ block: "nearest" });
+  }, [active, listId]);
 
   function open(hit: SearchHit | undefined) {
     const href = hit && hitHref(hit);
     if (href) void navigate(href);
   }
 
+  function onChange(event: ChangeEvent<HTMLInputElement>) {
+    setText(event.target.value);
+    // New text: no result is active until its own results arrive.
+    setCursor({ term: "", index: -1 });
+  }
+
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      setActive(moveActive(active, event.key === "ArrowDown" ? 1 : -1, flat.length));
-    } else if (event.key === "Enter" && active >= 0) {
+      if (fresh) setActive(moveActive(active, event.key === "ArrowDown" ? 1 : -1, flat.length));
+    } else if (event.key === "Enter") {
       event.preventDefault();
-      open(flat[active]);
+      if (fresh && active >= 0) open(flat[active]);
     }
   }
 
-  const optionId = (index: number) => `${listId}-hit-${index}`;
   let index = -1;
 
   return (
@@ -62,8 +84,11 @@ export function SearchView() {
           <input
             type="search"
             value={text}
-            onChange={(e) => setText(e.target.value)}
+            onChange={onChange}
             onKeyDown={onKeyDown}
+            role="combobox"
+            aria-autocomplete="list"
+            aria-expanded={flat.length > 0}
             aria-controls={listId}
             aria-activedescendant={active >= 0 ? optionId(active) : undefined}
             placeholder="People, places, facts, what was said…"
@@ -71,15 +96,17 @@ export function SearchView() {
           />
         </label>
       </form>
-      <div id={listId} className="search-results">
+      <div id={listId} className="search-results" aria-busy={loading}>
         {term.length === 0 ? (
           <p className="empty">Type words to search entities, facts and messages. Use ↑ ↓ to move and Enter to open.</p>
-        ) : query.isPending ? (
-          <Skeleton lines={6} height="2.75rem" />
-        ) : query.isError ? (
-          <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+        ) : !shown ? (
+          query.isError && !query.isFetching ? (
+            <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+          ) : (
+            <Skeleton lines={6} height="2.75rem" />
+          )
         ) : flat.length === 0 ? (
-          <p className="empty">No results for “{term}”. Try fewer or different words.</p>
+          <p className="empty">No results for “{shownTerm}”. Try fewer or different words.</p>
         ) : (
           groups.map((group) => (
             <section key={group.kind} aria-labelledby={`${listId}-${group.kind}`}>

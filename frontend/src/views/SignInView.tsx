@@ -5,6 +5,7 @@ import { request } from "../api/client";
 import { toApiError, type ApiError } from "../api/errors";
 import { HealthCheckQuery } from "../api/operations";
 import { setToken } from "../api/token";
+import { InlineError } from "../components/ErrorState";
 
 export function SignInView() {
   const stored = useToken();
@@ -52,11 +53,7 @@ export function SignInView() {
         <button type="submit" disabled={checking}>
           {checking ? "Signing in…" : "Sign in"}
         </button>
-        {error && (
-          <p role="alert" className="error-inline">
-            <strong className="error-code">{error.code}</strong> {error.message}
-          </p>
-        )}
+        <InlineError error={error} />
       </form>
       <p className="hint">
         <code>make run</code> writes the admin token to <code>var/admin.token</code>. Other tokens come from{" "}

@@ -23,8 +23,9 @@ export function useExpansion(graph: EntityGraph, onExpanded: () => void) {
   const queryClient = useQueryClient();
   const progress = useRef(new Map<string, NodeProgress>());
   const inFlight = useRef(new Set<string>());
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  // Nodes whose neighbours are loading, and the last failure per node (each with its own Retry).
+  const [busy, setBusy] = useState<ReadonlySet<string>>(() => new Set());
+  const [errors, setErrors] = useState<ReadonlyMap<string, ApiError>>(() => new Map());
   // Bumped after each expansion so "Show more" counts are read again.
   const [version, setVersion] = useState(0);
 
@@ -48,15 +49,22 @@ export function useExpansion(graph: EntityGraph, onExpanded: () => void) {
     async (nodeId: string) => {
       if (!graph.hasNode(nodeId) || inFlight.current.has(nodeId)) return;
       inFlight.current.add(nodeId);
-      setBusy(nodeId);
-      setError(null);
+      setBusy((current) => new Set(current).add(nodeId));
+      setErrors((current) => {
+        if (!current.has(nodeId)) return current;
+        const next = new Map(current);
+        next.delete(nodeId);
+        return next;
+      });
+      let state = progress.current.get(nodeId) ?? { rest: [], after: null, hasNextPage: true };
+      let pages = 0;
+      let added = 0;
       try {
-        let state = progress.current.get(nodeId) ?? { rest: [], after: null, hasNextPage: true };
         let budget = EXPANSION_CAP;
-        let pages = 0;
         for (;;) {
           const result = expandNode(graph, nodeId, state.rest, budget);
           budget -= result.added.length;
+          added += result.added.length;
           state = { ...state, rest: result.rest };
           if (budget <= 0 || !state.hasNextPage || pages >= MAX_PAGES_PER_EXPANSION) break;
           const page = await fetchPage(nodeId, state.after);
@@ -66,10 +74,17 @@ export function useExpansion(graph: EntityGraph, onExpanded: () => void) {
         progress.current.set(nodeId, state);
         onExpanded();
       } catch (caught) {
-        setError(toApiError(caught));
+        // Keep what was fetched and shown before the failure: Retry goes on from there.
+        if (pages > 0 || progress.current.has(nodeId)) progress.current.set(nodeId, state);
+        if (added > 0) onExpanded();
+        setErrors((current) => new Map(current).set(nodeId, toApiError(caught)));
       } finally {
         inFlight.current.delete(nodeId);
-        setBusy(null);
+        setBusy((current) => {
+          const next = new Set(current);
+          next.delete(nodeId);
+          return next;
+        });
         setVersion((v) => v + 1);
       }
     },
@@ -88,5 +103,5 @@ export function useExpansion(graph: EntityGraph, onExpanded: () => void) {
 
   const isExpanded = useCallback((nodeId: string) => progress.current.has(nodeId), []);
 
-  return { expand, remaining, isExpanded, busy, error, version };
+  return { expand, remaining, isExpanded, busy, errors, version };
 }
