@@ -66,6 +66,10 @@ class Services:
             "LIBRARIAN_WORKER_HEARTBEAT_SECONDS": str(s.worker_heartbeat_seconds),
             "LIBRARIAN_WORKER_STALE_AFTER_SECONDS": str(s.worker_stale_after_seconds),
             "LIBRARIAN_LOG_FORMAT": "json",
+            # Offline, whatever the developer's shell holds (ANTHROPIC_API_KEY): a test that
+            # wants Claude's path says so and points it at a local port.
+            "LIBRARIAN_EXTRACTOR": "local",
+            "LIBRARIAN_ANSWERER": "extractive",
         }
 
 
@@ -85,6 +89,8 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
         token_cache_seconds=0,
         worker_heartbeat_seconds=0.5,
         worker_stale_after_seconds=3,
+        extractor="local",
+        answerer="extractive",
     )
     neo = start_neo4j(
         Neo4jSpec(
