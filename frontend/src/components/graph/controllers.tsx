@@ -37,8 +37,23 @@ export function SelectionHighlight({ selected }: { selected: string | null }) {
   return null;
 }
 
-/** Runs ForceAtlas2 in a web worker for a bounded time after each change (`runKey`). */
-export function LayoutRunner({ runKey, durationMs = 2000 }: { runKey: number; durationMs?: number }) {
+/** Past this many nodes the layout no longer runs: each of its steps rewrites every node's
+ * position, and sigma then re-processes the whole graph (about 45 ms of main-thread work per
+ * step at 5,000 nodes, measured by bench/ui_graph_bench.py), so the view would stutter for the
+ * whole run. New neighbours keep their ring around the node they came from. */
+export const LAYOUT_MAX_NODES = 2000;
+
+/** Runs ForceAtlas2 in a web worker for a bounded time after each change (`runKey`), while the
+ * graph has at most `maxNodes` nodes. */
+export function LayoutRunner({
+  runKey,
+  durationMs = 2000,
+  maxNodes = LAYOUT_MAX_NODES,
+}: {
+  runKey: number;
+  durationMs?: number;
+  maxNodes?: number;
+}) {
   const { graph } = useGraphContext();
   const layout = useRef<FA2Layout | null>(null);
   useEffect(() => {
@@ -54,14 +69,14 @@ export function LayoutRunner({ runKey, durationMs = 2000 }: { runKey: number; du
   }, [graph]);
   useEffect(() => {
     const current = layout.current;
-    if (!current || runKey === 0 || graph.order < 2) return;
+    if (!current || runKey === 0 || graph.order < 2 || graph.order > maxNodes) return;
     current.start();
     const timer = setTimeout(() => current.stop(), durationMs);
     return () => {
       clearTimeout(timer);
       current.stop();
     };
-  }, [graph, runKey, durationMs]);
+  }, [graph, runKey, durationMs, maxNodes]);
   return null;
 }
 
