@@ -3,6 +3,13 @@
 // passes their address and a token in the environment. No browser is downloaded: Playwright
 // drives Debian's Chromium.
 import { defineConfig } from "@playwright/test";
+import { readFileSync } from "node:fs";
+
+// Shared with the graph bench (bench/run.mjs).
+const browser = JSON.parse(readFileSync(new URL("./chromium.json", import.meta.url), "utf8")) as {
+  executablePath: string;
+  args: string[];
+};
 
 const output = process.env.LIBRARIAN_E2E_OUTPUT ?? "test-results/e2e";
 
@@ -21,20 +28,8 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: process.env.LIBRARIAN_E2E_CHROMIUM ?? "/usr/bin/chromium",
-      // As root in a container, without a sandbox; the network flags stop Chromium from
-      // calling home on a machine with no route out.
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--use-angle=swiftshader",
-        "--enable-unsafe-swiftshader",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      executablePath: process.env.LIBRARIAN_E2E_CHROMIUM ?? browser.executablePath,
+      args: browser.args,
     },
   },
 });

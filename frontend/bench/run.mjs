@@ -15,17 +15,10 @@ import { chromium } from "@playwright/test";
 
 const frontend = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(frontend, "test-results", "bench");
-const CHROMIUM = process.env.LIBRARIAN_E2E_CHROMIUM ?? "/usr/bin/chromium";
+const browser = JSON.parse(readFileSync(join(frontend, "chromium.json"), "utf8"));
+const CHROMIUM = process.env.LIBRARIAN_E2E_CHROMIUM ?? browser.executablePath;
 const ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--use-angle=swiftshader",
-  "--enable-unsafe-swiftshader",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
+  ...browser.args,
   // Measurement only: exact performance.memory figures, and gc() to read the heap after a collection.
   "--enable-precise-memory-info",
   "--js-flags=--expose-gc",
