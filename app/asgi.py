@@ -29,7 +29,7 @@ from app.api.export import export_endpoint
 from app.api.health import check_neo4j, check_redis
 from app.api.schema import build_schema
 from app.api.view import LibrarianGraphQL
-from app.auth import AuthMiddleware, TokenVerifier
+from app.auth import AuthMiddleware, TokenVerifier, route_path
 from app.changes import redis_retry
 from app.config import Settings, get_settings
 from app.graph.driver import create_driver
@@ -89,7 +89,7 @@ class RequestIdMiddleware:
             try:
                 await self.app(scope, receive, send_with_id)
             finally:
-                if scope["type"] == "http" and scope["path"] not in ("/healthz", "/readyz"):
+                if scope["type"] == "http" and route_path(scope) not in ("/healthz", "/readyz"):
                     log.info(
                         "http.request",
                         method=scope.get("method"),

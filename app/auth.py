@@ -76,7 +76,7 @@ class AuthMiddleware:
         self.protected = protected
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.protected):
+        if scope["type"] != "http" or not route_path(scope).startswith(self.protected):
             await self.app(scope, receive, send)
             return
         headers = _headers(scope)
@@ -104,13 +104,22 @@ class AuthMiddleware:
         await self.app(scope, receive, send)
 
 
+def route_path(scope: Scope) -> str:
+    """The path the router matches: without the ``root_path`` a server was started with
+    (``--root-path``, behind a proxy's prefix), which ASGI servers keep at the front of
+    ``path``. Checking the raw path would let ``/prefix/export/…`` through unauthenticated."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
 def _headers(scope: Scope) -> Mapping[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
 
 
 def _is_graphiql_page(scope: Scope, headers: Mapping[str, str]) -> bool:
     return (
-        scope["path"] == "/graphql"
+        route_path(scope) == "/graphql"
         and scope["method"] == "GET"
         and "text/html" in headers.get("accept", "")
         and b"query=" not in scope.get("query_string", b"")

@@ -56,3 +56,21 @@ async def test_without_a_built_ui_the_root_says_how_to_use_the_api(
     response = await _get(services, tmp_path, "/")
     assert response.status_code == 200
     assert "GraphiQL" in response.text
+
+
+async def test_behind_a_path_prefix_the_api_still_needs_a_token(
+    services: Services, ui: Path
+) -> None:
+    """Served under --root-path (a reverse proxy's prefix), requests carry the prefix in their
+    path; the token check must see the route, as the router does."""
+    app = create_app(services.settings, ui_dir=ui)
+    transport = httpx.ASGITransport(app=app, root_path="/librarian")
+    async with httpx.AsyncClient(transport=transport, base_url="http://ui") as client:
+        export = await client.get("/librarian/export/entities")
+        graphql = await client.post(
+            "/librarian/graphql", json={"query": "{ health { neo4j { ok } } }"}
+        )
+        page = await client.get("/librarian/search")
+    assert export.status_code == 401
+    assert graphql.status_code == 401
+    assert page.text == INDEX
