@@ -11,12 +11,16 @@ RUN cd frontend && npm run build
 
 FROM python:3.11-slim
 WORKDIR /srv/librarian
-COPY pyproject.toml README.md ./
+# uv pinned by hash; it installs exactly what uv.lock pins (docs/adr/0012).
+COPY runtime/uv-requirements.txt ./runtime/
+RUN pip install --no-cache-dir --require-hashes -r runtime/uv-requirements.txt
+COPY pyproject.toml uv.lock README.md ./
 COPY app ./app
 COPY cypher ./cypher
 COPY schema.graphql ./
-# Editable, so app/ finds cypher/ beside it.
-RUN pip install --no-cache-dir -e .
+# Into the image's own Python, editable, so app/ finds cypher/ beside it.
+ENV UV_PROJECT_ENVIRONMENT=/usr/local UV_PYTHON_DOWNLOADS=never
+RUN uv sync --locked --no-cache
 # The API serves the UI from frontend/dist beside app/.
 COPY --from=ui /src/frontend/dist ./frontend/dist
 ENV LIBRARIAN_LOG_FORMAT=json

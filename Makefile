@@ -4,25 +4,40 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEPS_STAMP := $(VENV)/.deps-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
+# Installed from uv.lock, exactly: a dependency change is a lock change (`make lock`).
+DEPS_STAMP := $(VENV)/.deps-$(shell cat pyproject.toml uv.lock | sha256sum | cut -c1-16)
+# uv itself, pinned by hash, in its own folder so a sync of .venv never removes it.
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_NO_PROGRESS := 1
 UI_STAMP := frontend/node_modules/.deps-$(shell cat frontend/package-lock.json 2>/dev/null | sha256sum | cut -c1-16)
 # What the built UI is made of: not its tests.
 UI_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts \
   frontend/tsconfig.json frontend/codegen.ts frontend/package.json schema.graphql -type f \
   -not -name '*.test.ts' -not -name '*.test.tsx' -not -path 'frontend/src/test/*' 2>/dev/null)
 
-.PHONY: help setup run test lint format schema check-tools browser ui ui-check clean-var
+.PHONY: help setup run test lint lock format schema check-tools browser ui ui-check clean-var
 
 help:
 	@echo "make run    set up, then start Neo4j, Redis, a worker and the API (Ctrl-C stops)"
 	@echo "make test   set up, then run lint, type checks and every test"
+	@echo "make lock   refresh uv.lock (every Python dependency, pinned with hashes)"
 
-$(DEPS_STAMP): pyproject.toml
+$(UV): runtime/uv-requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11+ is needed)"; exit 1; }
-	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	@rm -rf $(TOOLS) && $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r runtime/uv-requirements.txt
+	@touch $@
+
+$(DEPS_STAMP): pyproject.toml uv.lock $(UV)
+	$(UV) sync -q --locked --extra dev --python $(PYTHON)
 	@rm -f $(VENV)/.deps-* && touch $@
+
+# Re-resolve every dependency to the newest versions pyproject.toml allows, and rewrite uv.lock.
+lock: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
 
 # Python deps, then Neo4j's jars (Maven Central) and redis-server (apt), each only once.
 setup: $(DEPS_STAMP)

@@ -80,6 +80,6 @@ async def listen(
             delay = min(delay * 2, 30.0)
         finally:
             try:
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
+                await pubsub.aclose()
             except Exception as exc:  # the connection is gone already
                 log.debug("graph_changed.close_failed", error=str(exc))

@@ -314,4 +314,4 @@ async def job_progress(
                 yield JobProgress.from_snapshot(current)
     finally:
         await pubsub.unsubscribe()
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        await pubsub.aclose()

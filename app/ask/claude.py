@@ -165,7 +165,7 @@ class ClaudeAnswerer:
             except anthropic.APIStatusError as exc:
                 failure = _Failure.from_status_error(exc)
             except anthropic.APIConnectionError as exc:
-                failure = _Failure(type(exc).__name__)
+                failure = _Failure(_connection_lost(exc))
             else:
                 call.request_id = stream.response.headers.get("request-id")
                 try:
@@ -184,7 +184,7 @@ class ClaudeAnswerer:
                 except anthropic.APIStatusError as exc:
                     failure = _Failure.from_status_error(exc)
                 except (anthropic.APIConnectionError, httpx2.TransportError) as exc:
-                    failure = _Failure(type(exc).__name__)
+                    failure = _Failure(_connection_lost(exc))
                 finally:
                     await stream.close()
                     usage.add(call.usage)
@@ -399,6 +399,22 @@ class _Failure:
 
     def describe(self) -> str:
         return self.reason
+
+
+def _connection_lost(exc: BaseException) -> str:
+    """What cut the connection, named by its first cause: SDKs wrap the transport's error
+    (a ``ReadError`` becomes an ``APIConnectionError``) in ways that change between versions."""
+    cause = exc
+    seen = {id(exc)}
+    while (cause.__cause__ or cause.__context__) is not None:
+        nxt = cause.__cause__ or cause.__context__
+        assert nxt is not None
+        if id(nxt) in seen:
+            break
+        seen.add(id(nxt))
+        cause = nxt
+    name = type(cause).__name__
+    return name if cause is exc else f"{type(exc).__name__}: {name}"
 
 
 def _permanent_error(failure: _Failure, usage: Usage) -> LibrarianError | None:

