@@ -20,11 +20,11 @@ import httpx
 import neo4j
 
 from app.api.pagination import decode_cursor, encode_cursor
+from app.domain.resolve import entity_id
+from app.domain.rows import fact_id, relation_id
 from app.graph import browse
 from app.graph.driver import create_driver
 from app.graph.rows import read_rows
-from app.pipeline.resolve import entity_id
-from app.pipeline.rows import fact_id, relation_id
 from bench._stack import bench_stack
 
 TYPES = ["person", "organization", "place", "project"]

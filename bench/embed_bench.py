@@ -41,7 +41,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    from app.pipeline.embed import MiniLMEmbedder
+    from app.embed import MiniLMEmbedder
 
     imported = time.perf_counter()
     embedder = MiniLMEmbedder(threads=args.threads)

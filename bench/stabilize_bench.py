@@ -20,10 +20,11 @@ from collections import Counter
 import neo4j
 
 from app.config import Settings
+from app.domain.labels import label_text
+from app.embed import create_embedder
 from app.graph.driver import create_driver
 from app.graph.registry import LabelRegistry, label_id
-from app.pipeline.embed import create_embedder
-from app.pipeline.stabilize import label_lemmas, label_text
+from app.nlp import label_lemmas
 from bench._stack import bench_stack
 
 KIND = "field"
@@ -78,7 +79,7 @@ async def _run(settings: Settings, sizes: list[int], n: int) -> None:
             known, new = [], []
             for label in [rng.choice(fillers) for _ in range(n)]:
                 t = time.perf_counter()
-                await registry.stabilize(KIND, {label}, embedder.embed)
+                await registry.stabilize(KIND, {label}, embedder.embed, lemmatize=label_lemmas)
                 known.append((time.perf_counter() - t) * 1000)
             models, how = [], Counter[str]()
             for i in range(n):
@@ -88,7 +89,9 @@ async def _run(settings: Settings, sizes: list[int], n: int) -> None:
                 embedder.embed([label_text(label + "_probe")])
                 models.append((time.perf_counter() - t) * 1000)
                 t = time.perf_counter()
-                mapped = await registry.stabilize(KIND, {label}, embedder.embed)
+                mapped = await registry.stabilize(
+                    KIND, {label}, embedder.embed, lemmatize=label_lemmas
+                )
                 new.append((time.perf_counter() - t) * 1000)
                 how[mapped[label].matched_by] += 1
             print(f"registry {size:>6} labels (filled in {filled:5.1f} s)")

@@ -67,12 +67,12 @@ import neo4j
 import numpy as np
 from numpy.typing import NDArray
 
+from app.domain.labels import node_label
+from app.domain.normalize import normalize_name
+from app.domain.resolve import entity_id, entity_text
+from app.domain.rows import fact_id, relation_id
+from app.embed import create_embedder
 from app.graph.conversations import checksum_of, conversation_id, message_id
-from app.pipeline.embed import create_embedder
-from app.pipeline.normalize import normalize_name
-from app.pipeline.resolve import entity_id, entity_text
-from app.pipeline.rows import fact_id, relation_id
-from app.pipeline.stabilize import node_label
 
 DIM = 384
 ENTITY_BATCH = 5_000

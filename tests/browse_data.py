@@ -8,11 +8,11 @@ from typing import Any
 
 import neo4j
 
+from app.domain.labels import node_label, relationship_type
+from app.domain.normalize import normalize_name
+from app.domain.resolve import entity_id
+from app.domain.rows import fact_id, relation_id
 from app.graph.conversations import conversation_id, message_id
-from app.pipeline.normalize import normalize_name
-from app.pipeline.resolve import entity_id
-from app.pipeline.rows import fact_id, relation_id
-from app.pipeline.stabilize import node_label, relationship_type
 
 DB = "neo4j"
 

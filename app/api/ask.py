@@ -8,9 +8,9 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from app.api.browse_types import Message
 from app.api.context import Context
 from app.api.search import SearchFilters
+from app.api.types import Message
 from app.ask.base import Token
 from app.ask.service import Asked
 from app.ask.service import ask as ask_question

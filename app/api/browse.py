@@ -8,14 +8,13 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from app.api.browse_types import Direction, Entity, Fact, Message, Relation, entity_or_none
 from app.api.context import Context
-from app.api.jobs import Conversation
 from app.api.pagination import Connection, Node, connection, page
+from app.api.types import Conversation, Direction, Entity, Fact, Message, Relation, entity_or_none
+from app.domain.labels import relationship_type
+from app.domain.normalize import normalize_name
 from app.errors import BadInput, NotFound
 from app.graph import browse
-from app.pipeline.normalize import normalize_name
-from app.pipeline.stabilize import relationship_type
 
 __all__ = [
     "Direction",

@@ -23,7 +23,7 @@ from app.jobs.queue import JobQueue
 if TYPE_CHECKING:
     from app.api.loaders import Loaders
     from app.ask.base import Answerer
-    from app.pipeline.embed import Embedder
+    from app.embed import Embedder
     from app.search.engine import Searcher
 
 
@@ -41,7 +41,7 @@ class Services:
     def embedder(self) -> Embedder:
         """The full embedding model, which every stored vector comes from. Here the offline
         answerer's (it ranks sentences by it); loads on first use, about half a second."""
-        from app.pipeline.embed import create_embedder
+        from app.embed import create_embedder
 
         s = self.settings
         return create_embedder(s.embedder, s.embedding_dim, threads=s.embed_threads or None)
@@ -68,7 +68,7 @@ class Services:
             import anthropic
 
             from app.ask.claude import ClaudeAnswerer
-            from app.pipeline.extract.anthropic import DEFAULT_MODEL
+            from app.extract.llm import DEFAULT_MODEL
 
             key = settings.anthropic_api_key
             if key is None:
@@ -85,7 +85,7 @@ def query_embedder(settings: Settings) -> Embedder:
     ``data_dir/models`` (LIBRARIAN_QUERY_INT8=false: the full model). About three times faster;
     on the golden questions it ranks within one question of the full model (ADR 0010). The
     offline answerer keeps the full model: its answers moved more (87 against 90 of 94 given)."""
-    from app.pipeline.embed import create_embedder
+    from app.embed import create_embedder
 
     return create_embedder(
         settings.embedder,

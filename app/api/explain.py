@@ -13,10 +13,9 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from app.api.browse_types import Fact, Message, Relation
 from app.api.context import Context
-from app.api.jobs import Job
 from app.api.scalars import native
+from app.api.types import Fact, Job, Message, Relation
 from app.errors import BadInput, NotFound
 from app.graph import explain as graph_explain
 from app.graph.jobs import JobStore

@@ -6,7 +6,6 @@ import asyncio
 import json
 from collections.abc import AsyncGenerator, Mapping
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -15,141 +14,20 @@ from pydantic import ValidationError
 from strawberry.types import Info
 from strawberry.types.arguments import InputContext
 
-from app.api.browse_types import Message, conversation_messages
 from app.api.context import Context
-from app.api.pagination import Connection, Node
-from app.api.scalars import native
+from app.api.types import Conversation, Job, JobProgress
+from app.domain.conversations import ConversationInput as ConversationModel
 from app.errors import BadInput, NotFound
 from app.graph import conversations as conv_store
-from app.graph.jobs import Job as StoredJob
 from app.graph.jobs import JobStatus as StoredStatus
 from app.graph.jobs import JobStore
-from app.ingest.models import ConversationInput as ConversationModel
-from app.ingest.parsers import parse_text
 from app.jobs.progress import channel
 from app.jobs.queue import submit
 from app.logging import new_id
+from app.sources.conversations.parsers import parse_text
 
 log = structlog.get_logger(__name__)
 _RECHECK_SECONDS = 5.0
-
-
-@strawberry.enum
-class JobStatus(Enum):
-    PENDING = "pending"
-    RUNNING = "running"
-    COMPLETE = "complete"
-    FAILED = "failed"
-
-
-@strawberry.type
-class Job:
-    id: strawberry.ID
-    status: JobStatus
-    stage: str = strawberry.field(
-        description="queued, store, embed, extract, resolve, stabilize, write or done."
-    )
-    progress: float = strawberry.field(description="0 to 1.")
-    error_message: str | None
-    attempts: int
-    created_at: datetime
-    started_at: datetime | None
-    completed_at: datetime | None
-    extractor: str
-    llm_calls: int
-    input_tokens: int
-    output_tokens: int
-    cost_usd: float
-    conversation_id: strawberry.ID
-
-    @classmethod
-    def from_stored(cls, job: StoredJob) -> Job:
-        return cls(
-            id=strawberry.ID(job.id),
-            status=JobStatus(job.status.value),
-            stage=job.stage,
-            progress=job.progress,
-            error_message=job.error_message,
-            attempts=job.attempts,
-            created_at=job.created_at,
-            started_at=job.started_at,
-            completed_at=job.completed_at,
-            extractor=job.extractor,
-            llm_calls=job.llm_calls,
-            input_tokens=job.input_tokens,
-            output_tokens=job.output_tokens,
-            cost_usd=job.cost_usd,
-            conversation_id=strawberry.ID(job.source_id),
-        )
-
-
-@strawberry.type
-class JobProgress:
-    job_id: strawberry.ID
-    status: JobStatus
-    stage: str
-    progress: float
-    error_message: str | None
-
-    @classmethod
-    def from_snapshot(cls, snap: dict[str, Any]) -> JobProgress:
-        return cls(
-            job_id=strawberry.ID(snap["jobId"]),
-            status=JobStatus(snap["status"]),
-            stage=snap["stage"],
-            progress=float(snap["progress"]),
-            error_message=snap.get("errorMessage"),
-        )
-
-
-async def _conversation_status(root: Conversation, info: Info[Context, None]) -> JobStatus | None:
-    jobs = await _jobs(info).for_source(str(root.id))
-    return JobStatus(jobs[0].status.value) if jobs else None
-
-
-async def _conversation_jobs(root: Conversation, info: Info[Context, None]) -> list[Job]:
-    return [Job.from_stored(j) for j in await _jobs(info).for_source(str(root.id))]
-
-
-async def _conversation_messages(
-    root: Conversation,
-    info: Info[Context, None],
-    first: int | None = None,
-    after: str | None = None,
-) -> Connection[Message]:
-    return await conversation_messages(str(root.id), info, first, after)
-
-
-@strawberry.type
-class Conversation(Node):
-    id: strawberry.ID
-    title: str
-    origin: str
-    message_count: int
-    created_at: datetime
-
-    @classmethod
-    def from_record(cls, c: dict[str, Any]) -> Conversation:
-        return cls(
-            id=strawberry.ID(c["id"]),
-            title=c["title"],
-            origin=c["origin"],
-            message_count=c["message_count"],
-            created_at=native(c["created_at"]),
-        )
-
-    status: JobStatus | None = strawberry.field(
-        resolver=_conversation_status,
-        description="The status of the latest job.",
-    )
-    jobs: list[Job] = strawberry.field(
-        resolver=_conversation_jobs,
-        description="Jobs for this conversation, newest first.",
-    )
-    messages: Connection[Message] = strawberry.field(
-        resolver=_conversation_messages,
-        description="Messages in order (by seq); empty until the job's store stage ran.",
-    )
 
 
 @strawberry.input

@@ -16,7 +16,7 @@ from strawberry.extensions import (
 from strawberry.types import Info
 
 from app.api import ask as ask_api
-from app.api import browse, jobs, registry, tokens
+from app.api import browse, jobs, registry, tokens, types
 from app.api import explain as explain_api
 from app.api import merges as merges_api
 from app.api import search as search_api
@@ -47,16 +47,16 @@ async def _revoke_api_token(info: Info[Context, None], id: strawberry.ID) -> tok
     return await tokens.revoke_token(info.context, id)
 
 
-async def _conversation(info: Info[Context, None], id: strawberry.ID) -> jobs.Conversation | None:
+async def _conversation(info: Info[Context, None], id: strawberry.ID) -> types.Conversation | None:
     return await jobs.get_conversation(info, str(id))
 
 
 @strawberry.type
 class Query:
-    conversation: jobs.Conversation | None = strawberry.field(
+    conversation: types.Conversation | None = strawberry.field(
         resolver=_conversation, description="A conversation by id."
     )
-    job: jobs.Job | None = strawberry.field(resolver=jobs.get_job, description="A job by id.")
+    job: types.Job | None = strawberry.field(resolver=jobs.get_job, description="A job by id.")
     health: Health = strawberry.field(
         resolver=_health, description="Whether Neo4j, Redis and a worker are up."
     )
@@ -66,7 +66,7 @@ class Query:
     node: Node | None = strawberry.field(
         resolver=browse.node, description="Any object by its id (a merged entity: its survivor)."
     )
-    conversations: Connection[jobs.Conversation] = strawberry.field(
+    conversations: Connection[types.Conversation] = strawberry.field(
         resolver=browse.conversations, description="Conversations, newest first."
     )
     entities: Connection[browse.Entity] = strawberry.field(
@@ -118,7 +118,7 @@ class Mutation:
         description="Store and queue every conversation in a file's text: a transcript, or a "
         "ChatGPT, Claude or Librarian JSON export (read as `librarian ingest` reads files).",
     )
-    retry_job: jobs.Job = strawberry.mutation(
+    retry_job: types.Job = strawberry.mutation(
         resolver=jobs.retry_job, description="Queue a FAILED job again."
     )
     create_api_token: tokens.CreatedApiToken = strawberry.mutation(
@@ -153,7 +153,7 @@ class Mutation:
 
 @strawberry.type
 class Subscription:
-    job_progress: AsyncGenerator[jobs.JobProgress, None] = strawberry.subscription(
+    job_progress: AsyncGenerator[types.JobProgress, None] = strawberry.subscription(
         resolver=jobs.job_progress,
         description="The job's stored state, then each change, until COMPLETE or FAILED.",
     )

@@ -13,9 +13,9 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from app.api.browse_types import Entity, Fact, Message
 from app.api.context import Context
 from app.api.pagination import Connection, connection, page
+from app.api.types import Entity, Fact, Message
 from app.errors import BadInput
 from app.graph.search import Filters
 from app.search.engine import (

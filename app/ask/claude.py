@@ -11,7 +11,7 @@ it is safe to show. Two things are held back from the tokens:
 The answer is trimmed as it streams: leading whitespace is never sent, and trailing whitespace
 waits until more text follows it, so the tokens joined are exactly ``Answer.text``.
 
-Retries follow :class:`app.pipeline.extract.anthropic.AnthropicExtractor`: SDK retries off,
+Retries follow :class:`app.extract.llm.AnthropicExtractor`: SDK retries off,
 429, 5xx (529 overloaded included), connection errors and errors the stream reports are retried
 here with ``retry-after`` or backoff with jitter, but only while no token has been yielded:
 once the asker has seen part of an answer, a failure raises :class:`Unavailable`, because
@@ -58,7 +58,8 @@ from app.ask.prompts import (
     answer_question,
 )
 from app.errors import LibrarianError, RateLimited, Unavailable
-from app.pipeline.extract.anthropic import (
+from app.extract.base import Usage
+from app.extract.llm import (
     DEFAULT_MODEL,
     AnthropicKeyRejected,
     AnthropicRejected,
@@ -66,7 +67,6 @@ from app.pipeline.extract.anthropic import (
     Prices,
     retry_after_s,
 )
-from app.pipeline.extract.base import Usage
 
 __all__ = ["ClaudeAnswerer"]
 

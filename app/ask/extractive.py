@@ -27,7 +27,7 @@ from app.ask.base import (
     defuse_citations,
     entity_follow_ups,
 )
-from app.pipeline.embed import Embedder
+from app.embed import Embedder
 from app.search.text import QueryTerms, parse_query
 
 __all__ = ["ExtractiveAnswerer"]

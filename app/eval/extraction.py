@@ -14,10 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app.pipeline.extract.base import Extractor, windows
-from app.pipeline.models import Extraction, WindowMessage
-from app.pipeline.normalize import normalize_name
-from app.pipeline.resolve import EntityGroup, group_mentions
+from app.domain.models import Extraction, WindowMessage
+from app.domain.normalize import normalize_name
+from app.domain.resolve import EntityGroup, group_mentions
+from app.extract.base import Extractor, windows
 
 GOLDEN_DIR = Path(__file__).resolve().parents[2] / "tests" / "golden"
 SYMMETRIC = {

@@ -11,14 +11,14 @@ import neo4j
 import redis.asyncio
 
 from app.config import Settings
+from app.domain.conversations import ConversationInput
+from app.embed import Embedder
 from app.eval.extraction import GOLDEN_DIR, load_golden
+from app.extract.base import Extractor
 from app.graph import conversations as conv_store
-from app.ingest.models import ConversationInput
 from app.jobs.broker import create_broker
 from app.jobs.queue import JobQueue
 from app.jobs.runner import JobRunner, PipelineDeps
-from app.pipeline.embed import Embedder
-from app.pipeline.extract.base import Extractor
 
 __all__ = ["ingest_golden"]
 

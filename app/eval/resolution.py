@@ -4,7 +4,7 @@
 each labelled with the registry entity it is, or null for someone or something new. Every mention
 goes through the production path: blocking picks candidates (the closest names by rapidfuzz
 and the nearest embeddings, standing in for the fulltext and vector indexes), then
-``app.pipeline.match.decide`` scores them.
+``app.domain.match.decide`` scores them.
 
 A *match* is a mention resolved to a registry entity. Precision is the share of matches that are
 right; recall is the share of labelled matches that were found; a wrong entity counts as both a
@@ -20,11 +20,11 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from app.domain.match import Candidate, Decision, Mention, cosine, decide
+from app.domain.normalize import normalize_name
+from app.domain.resolve import entity_text
+from app.embed import Embedder
 from app.eval.extraction import Score
-from app.pipeline.embed import Embedder
-from app.pipeline.match import Candidate, Decision, Mention, cosine, decide
-from app.pipeline.normalize import normalize_name
-from app.pipeline.resolve import entity_text
 
 RESOLUTION_SET = Path(__file__).resolve().parents[2] / "tests" / "golden" / "resolution.json"
 BLOCK = 10  # candidates per source, as in the graph (KnowledgeStore.candidates)

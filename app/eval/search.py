@@ -25,10 +25,10 @@ from typing import Any, Final
 
 from app.ask.base import Answerer
 from app.ask.service import Asked, ask
+from app.domain.conversations import ConversationInput
 from app.eval.extraction import GOLDEN_DIR, load_golden
 from app.graph.browse import Reader
 from app.graph.conversations import content_checksum, conversation_id, message_id
-from app.ingest.models import ConversationInput
 from app.search.engine import (
     Searcher,
     SearchKind,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from app.pipeline.rows import relation_anchor
+from app.domain.rows import relation_anchor
 
 
 class Reader(Protocol):

@@ -12,11 +12,11 @@ from typing import Any
 import neo4j
 
 from app.config import Settings
+from app.domain.conversations import ConversationInput
+from app.domain.models import WindowMessage
 from app.errors import BadInput
 from app.graph.cypher import query
 from app.graph.jobs import Job, to_job
-from app.ingest.models import ConversationInput
-from app.pipeline.models import WindowMessage
 
 
 @dataclass(frozen=True)

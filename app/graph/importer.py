@@ -18,10 +18,10 @@ from typing import Any
 
 import neo4j
 
+from app.domain.labels import canonical_form, node_label, relationship_type
 from app.errors import BadInput
 from app.graph.cypher import query
 from app.graph.export import COLUMNS, ExportKind
-from app.pipeline.stabilize import canonical_form, node_label, relationship_type
 
 BATCH = 1000
 ORDER = (ExportKind.MESSAGES, ExportKind.ENTITIES, ExportKind.FACTS, ExportKind.RELATIONS)

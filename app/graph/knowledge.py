@@ -8,7 +8,7 @@ from typing import Any
 import neo4j
 
 from app.graph.cypher import query
-from app.graph.registry import EmbedFn, LabelRegistry, label_id
+from app.graph.registry import EmbedFn, LabelRegistry, LemmaFn, label_id
 
 __all__ = ["KnowledgeStore", "label_id"]
 
@@ -25,11 +25,18 @@ class KnowledgeStore:
         self._db = database
 
     async def canonical_labels(
-        self, kind: str, labels: set[str], embed: EmbedFn | None = None
+        self,
+        kind: str,
+        labels: set[str],
+        embed: EmbedFn | None = None,
+        *,
+        lemmatize: LemmaFn,
     ) -> dict[str, str]:
         """Normalised raw label → canonical label, by exact, lemma or embedding match; a label
         that matches nothing becomes canonical itself (``app.graph.registry``)."""
-        mapped = await LabelRegistry(self._driver, self._db).stabilize(kind, labels, embed)
+        mapped = await LabelRegistry(self._driver, self._db).stabilize(
+            kind, labels, embed, lemmatize=lemmatize
+        )
         return {label: m.canonical for label, m in mapped.items()}
 
     async def write(

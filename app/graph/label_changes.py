@@ -17,10 +17,10 @@ from typing import Any, Final
 
 import neo4j
 
+from app.domain.labels import RESERVED, canonical_form
 from app.errors import BadInput, ConflictError, NotFound
 from app.graph.registry import KINDS, label_id, storage_token
 from app.logging import new_id
-from app.pipeline.stabilize import RESERVED, canonical_form
 
 MOVE_BATCH: Final = 1000
 

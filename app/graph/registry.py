@@ -22,8 +22,8 @@ from typing import Any, Final
 import neo4j
 import structlog
 
+from app.domain.labels import label_text, node_label, relationship_type
 from app.graph.cypher import query
-from app.pipeline.stabilize import label_lemmas, label_text, node_label, relationship_type
 
 log = structlog.get_logger(__name__)
 
@@ -41,6 +41,8 @@ EMBEDDING_THRESHOLD: Final = 0.85
 VECTOR_CANDIDATES: Final = 10
 
 EmbedFn = Callable[[Sequence[str]], list[list[float]]]
+#: Labels to their lemmas, word by word (``worked_at`` → ``work_at``): ``app.nlp.label_lemmas``.
+LemmaFn = Callable[[Sequence[str]], list[str]]
 
 
 def label_id(kind: str, label: str) -> str:
@@ -105,7 +107,12 @@ class LabelRegistry:
         self._db = database
 
     async def stabilize(
-        self, kind: str, labels: set[str], embed: EmbedFn | None = None
+        self,
+        kind: str,
+        labels: set[str],
+        embed: EmbedFn | None = None,
+        *,
+        lemmatize: LemmaFn,
     ) -> dict[str, LabelMapping]:
         """Map each normalised label (``canonical_form``) to its canonical label.
 
@@ -135,7 +142,7 @@ class LabelRegistry:
         new = sorted(labels - mapped.keys())
         if not new:
             return mapped
-        lemmas = await asyncio.to_thread(label_lemmas, new)
+        lemmas = await asyncio.to_thread(lemmatize, new)
         vectors: list[list[float] | None] = [None] * len(new)
         if embed is not None:
             vectors = list(await asyncio.to_thread(embed, [label_text(x) for x in new]))

@@ -2,7 +2,7 @@
 
 Candidates for a mention group come from three index lookups, never a scan: the fulltext index
 on entity names and aliases (every name word, fuzzy by one edit), the vector index on entity
-embeddings, and the range index on normalised names. ``app.pipeline.match`` scores them.
+embeddings, and the range index on normalised names. ``app.domain.match`` scores them.
 
 Two jobs resolving at once could each decide that "Ana Costa" is new, or that "Ana" is new while
 the other writes "Ana Costa". The resolve and write stages of every job therefore run under
@@ -25,8 +25,8 @@ import structlog
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockError
 
+from app.domain.match import Candidate, Decision
 from app.errors import Unavailable
-from app.pipeline.match import Candidate, Decision
 
 log = structlog.get_logger(__name__)
 

@@ -19,7 +19,14 @@ import structlog
 
 from app import changes
 from app.config import Settings
+from app.domain.labels import canonical_form, node_label
+from app.domain.match import Mention, decide
+from app.domain.models import Extraction
+from app.domain.resolve import entity_id, entity_text, group_mentions
+from app.domain.rows import fact_rows, merge_window, relation_rows, usage_row
+from app.embed import Embedder
 from app.errors import LibrarianError
+from app.extract.base import Extractor, windows
 from app.graph.conversations import messages_of, store_staged_messages
 from app.graph.jobs import Job, JobStore, LeaseLost
 from app.graph.knowledge import KnowledgeStore
@@ -27,13 +34,7 @@ from app.graph.resolution import HeldLock, ResolutionStore, decision_row, graph_
 from app.jobs.progress import publish
 from app.jobs.queue import JobQueue
 from app.logging import bound
-from app.pipeline.embed import Embedder
-from app.pipeline.extract.base import Extractor, windows
-from app.pipeline.match import Mention, decide
-from app.pipeline.models import Extraction
-from app.pipeline.resolve import entity_id, entity_text, group_mentions
-from app.pipeline.rows import fact_rows, merge_window, relation_rows, usage_row
-from app.pipeline.stabilize import canonical_form, node_label
+from app.nlp import label_lemmas
 
 log = structlog.get_logger(__name__)
 EMBED_BATCH = 64
@@ -353,7 +354,7 @@ class JobRunner:
             except ValueError:
                 log.warning("label.unusable", kind=kind, raw=raw)
         mapping = await self.knowledge.canonical_labels(
-            kind, set(forms.values()), embed=self.deps.embedder.embed
+            kind, set(forms.values()), embed=self.deps.embedder.embed, lemmatize=label_lemmas
         )
         return {raw: mapping[form] for raw, form in forms.items()}
 

@@ -19,6 +19,8 @@ from dramatiq.middleware.asyncio import AsyncIO
 
 from app.changes import redis_retry
 from app.config import Settings, get_settings
+from app.embed import create_embedder
+from app.extract.factory import create_extractor
 from app.graph.driver import create_driver
 from app.graph.jobs import JobStore
 from app.jobs.broker import create_broker
@@ -26,8 +28,6 @@ from app.jobs.queue import ACTOR_NAME, QUEUE_NAME, JobQueue
 from app.jobs.reconciler import reconcile_forever
 from app.jobs.runner import JobRunner, PipelineDeps
 from app.logging import configure_logging
-from app.pipeline.embed import create_embedder
-from app.pipeline.extract.factory import create_extractor
 
 log = structlog.get_logger(__name__)
 

@@ -19,11 +19,11 @@ from typing import Any, Final
 import structlog
 from cachetools import LRUCache
 
+from app.embed import Embedder
 from app.errors import BadInput
 from app.graph import search as reads
 from app.graph.browse import Reader
 from app.graph.search import Filters
-from app.pipeline.embed import Embedder
 from app.search.fusion import Fused, Method, RankedList, fuse
 from app.search.text import MAX_QUERY_CHARS, QueryTerms, Snippet, parse_query, snippet
 from app.ttlcache import AsyncTTLCache

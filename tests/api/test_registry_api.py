@@ -14,6 +14,7 @@ from app.graph.knowledge import KnowledgeStore
 from app.graph.merges import MergeStore
 from app.graph.registry import LabelRegistry
 from app.graph.tokens import IssuedToken, Scope, TokenStore
+from app.nlp import label_lemmas
 from tests.api.conftest import Gql, codes
 from tests.conftest import Workers, wait_until
 
@@ -47,9 +48,11 @@ def fresh_cache() -> Iterator[None]:
 async def seed(graph: neo4j.AsyncDriver) -> None:
     """Labels through the stabiliser, data through the pipeline's own write."""
     reg = LabelRegistry(graph, "neo4j")
-    await reg.stabilize("field", {"occupation", "job", "profession"})
-    await reg.stabilize("relation", {"works_at", "employed_by"})
-    await reg.stabilize("entity_type", {"person", "organization", "organisation"})
+    await reg.stabilize("field", {"occupation", "job", "profession"}, lemmatize=label_lemmas)
+    await reg.stabilize("relation", {"works_at", "employed_by"}, lemmatize=label_lemmas)
+    await reg.stabilize(
+        "entity_type", {"person", "organization", "organisation"}, lemmatize=label_lemmas
+    )
     await graph.execute_query(
         "CREATE (:Conversation:Source {id: 'c1'})-[:HAS_MESSAGE]->(:Message {id: 'm1'})"
     )
@@ -147,7 +150,7 @@ async def test_registry_lists_canonical_labels_with_aliases_and_usage(
     graph: neo4j.AsyncDriver, gql: Gql, admin_token: IssuedToken, tokens: TokenStore
 ) -> None:
     await seed(graph)
-    await LabelRegistry(graph, "neo4j").stabilize("relation", {"worked_at"})
+    await LabelRegistry(graph, "neo4j").stabilize("relation", {"worked_at"}, lemmatize=label_lemmas)
     reader = await tokens.create("reader", Scope.READ)
     status, body = await gql(REGISTRY, reader.secret, {"kind": "RELATION"})
     assert status == 200, body

@@ -9,10 +9,10 @@ from typing import Any
 
 import neo4j
 
+from app.domain.normalize import normalize_name
+from app.extract.local.lexicon import ASSISTANT_SPEAKERS, USER_SPEAKERS
 from app.graph.integrity import check
 from app.graph.tokens import IssuedToken
-from app.pipeline.extract._lexicon import ASSISTANT_SPEAKERS, USER_SPEAKERS
-from app.pipeline.normalize import normalize_name
 from tests.api.conftest import Gql
 from tests.conftest import Workers, wait_until
 

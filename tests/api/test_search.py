@@ -23,11 +23,11 @@ from app.api.context import Db, query_embedder
 from app.ask.base import Token
 from app.ask.claude import ClaudeAnswerer
 from app.ask.service import Asked, ask
+from app.embed import Embedder, create_embedder
 from app.eval.golden_graph import ingest_golden
 from app.eval.search import evaluate, golden_message_ids, load_search_set
+from app.extract.factory import create_extractor
 from app.graph.tokens import Scope, TokenStore
-from app.pipeline.embed import Embedder, create_embedder
-from app.pipeline.extract.factory import create_extractor
 from app.search.engine import Searcher, SearchKind, SearchMode, SearchRequest
 from tests.api.conftest import Gql, codes
 from tests.conftest import Services

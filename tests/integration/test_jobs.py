@@ -7,9 +7,9 @@ import asyncio
 import neo4j
 import pytest
 
+from app.domain.conversations import ConversationInput
 from app.graph import conversations as conv_store
 from app.graph.jobs import JobStatus, JobStore, LeaseLost
-from app.ingest.models import ConversationInput
 from tests.conftest import Services
 
 

@@ -9,9 +9,9 @@ import neo4j
 import pytest
 
 from app.bootstrap import apply_migrations
+from app.domain.rows import relation_anchor
 from app.errors import MigrationError
 from app.graph.migrations import MIGRATIONS_DIR, load_migrations, migrate, split_statements
-from app.pipeline.rows import relation_anchor
 from tests.conftest import Services
 
 EXPECTED_INDEXES = {

@@ -8,9 +8,10 @@ from typing import Any
 import neo4j
 import pytest
 
+from app.embed import Embedder, create_embedder
 from app.graph.knowledge import KnowledgeStore
 from app.graph.registry import EMBEDDING_THRESHOLD, LabelRegistry, label_id
-from app.pipeline.embed import Embedder, create_embedder
+from app.nlp import label_lemmas
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +35,13 @@ async def label_node(driver: neo4j.AsyncDriver, kind: str, label: str) -> dict[s
 async def test_a_new_label_becomes_canonical_and_is_then_found_exactly(
     graph: neo4j.AsyncDriver, embedder: Embedder
 ) -> None:
-    first = await registry(graph).stabilize("relation", {"works_at"}, embedder.embed)
+    first = await registry(graph).stabilize(
+        "relation", {"works_at"}, embedder.embed, lemmatize=label_lemmas
+    )
     assert (first["works_at"].canonical, first["works_at"].matched_by) == ("works_at", "new")
-    again = await registry(graph).stabilize("relation", {"works_at"}, embedder.embed)
+    again = await registry(graph).stabilize(
+        "relation", {"works_at"}, embedder.embed, lemmatize=label_lemmas
+    )
     assert (again["works_at"].canonical, again["works_at"].matched_by) == ("works_at", "exact")
     node = await label_node(graph, "relation", "works_at")
     assert node["status"] == "canonical"
@@ -47,10 +52,18 @@ async def test_a_new_label_becomes_canonical_and_is_then_found_exactly(
 async def test_inflected_labels_map_to_the_canonical_label_by_lemma(
     graph: neo4j.AsyncDriver, embedder: Embedder
 ) -> None:
-    await registry(graph).stabilize("relation", {"works_at"}, embedder.embed)
-    await registry(graph).stabilize("field", {"likes", "child"}, embedder.embed)
-    relations = await registry(graph).stabilize("relation", {"worked_at"}, embedder.embed)
-    fields = await registry(graph).stabilize("field", {"liked", "children"}, embedder.embed)
+    await registry(graph).stabilize(
+        "relation", {"works_at"}, embedder.embed, lemmatize=label_lemmas
+    )
+    await registry(graph).stabilize(
+        "field", {"likes", "child"}, embedder.embed, lemmatize=label_lemmas
+    )
+    relations = await registry(graph).stabilize(
+        "relation", {"worked_at"}, embedder.embed, lemmatize=label_lemmas
+    )
+    fields = await registry(graph).stabilize(
+        "field", {"liked", "children"}, embedder.embed, lemmatize=label_lemmas
+    )
     assert relations["worked_at"].canonical == "works_at"
     assert relations["worked_at"].matched_by == "lemma"
     assert {k: (m.canonical, m.matched_by) for k, m in fields.items()} == {
@@ -68,9 +81,15 @@ async def test_inflected_labels_map_to_the_canonical_label_by_lemma(
 async def test_near_synonyms_map_by_embedding_but_distinct_labels_stay_apart(
     graph: neo4j.AsyncDriver, embedder: Embedder
 ) -> None:
-    await registry(graph).stabilize("field", {"email", "phone"}, embedder.embed)
-    await registry(graph).stabilize("relation", {"parent_of", "works_at"}, embedder.embed)
-    fields = await registry(graph).stabilize("field", {"email_address"}, embedder.embed)
+    await registry(graph).stabilize(
+        "field", {"email", "phone"}, embedder.embed, lemmatize=label_lemmas
+    )
+    await registry(graph).stabilize(
+        "relation", {"parent_of", "works_at"}, embedder.embed, lemmatize=label_lemmas
+    )
+    fields = await registry(graph).stabilize(
+        "field", {"email_address"}, embedder.embed, lemmatize=label_lemmas
+    )
     assert fields["email_address"].canonical == "email"
     assert fields["email_address"].matched_by == "embedding"
     assert fields["email_address"].score is not None
@@ -91,8 +110,10 @@ async def test_near_synonyms_map_by_embedding_but_distinct_labels_stay_apart(
 async def test_labels_only_match_labels_of_their_own_kind(
     graph: neo4j.AsyncDriver, embedder: Embedder
 ) -> None:
-    await registry(graph).stabilize("field", {"lives_in"}, embedder.embed)
-    relations = await registry(graph).stabilize("relation", {"lived_in"}, embedder.embed)
+    await registry(graph).stabilize("field", {"lives_in"}, embedder.embed, lemmatize=label_lemmas)
+    relations = await registry(graph).stabilize(
+        "relation", {"lived_in"}, embedder.embed, lemmatize=label_lemmas
+    )
     assert (relations["lived_in"].canonical, relations["lived_in"].matched_by) == (
         "lived_in",
         "new",
@@ -102,7 +123,9 @@ async def test_labels_only_match_labels_of_their_own_kind(
 async def test_matching_new_labels_of_one_batch_end_as_one_canonical_label(
     graph: neo4j.AsyncDriver, embedder: Embedder
 ) -> None:
-    mapped = await registry(graph).stabilize("field", {"likes", "liked"}, embedder.embed)
+    mapped = await registry(graph).stabilize(
+        "field", {"likes", "liked"}, embedder.embed, lemmatize=label_lemmas
+    )
     assert mapped["liked"].canonical == mapped["likes"].canonical == "liked"
     assert sorted(m.matched_by for m in mapped.values()) == ["lemma", "new"]
 
@@ -114,8 +137,12 @@ async def test_two_jobs_stabilising_the_same_new_label_make_one_node(
     for _ in range(3):
         await graph.execute_query("MATCH (s:SchemaLabel) DETACH DELETE s")
         a, b = await asyncio.gather(
-            store_a.canonical_labels("relation", {"mentors", "coaches"}, embedder.embed),
-            store_b.canonical_labels("relation", {"mentors", "coaches"}, embedder.embed),
+            store_a.canonical_labels(
+                "relation", {"mentors", "coaches"}, embedder.embed, lemmatize=label_lemmas
+            ),
+            store_b.canonical_labels(
+                "relation", {"mentors", "coaches"}, embedder.embed, lemmatize=label_lemmas
+            ),
         )
         assert a == b
         records, _, _ = await graph.execute_query(
@@ -181,10 +208,10 @@ async def test_usage_is_derived_from_the_data_so_a_retried_write_counts_once(
     graph: neo4j.AsyncDriver,
 ) -> None:
     reg = registry(graph)
-    await reg.stabilize("field", {"occupation", "hobby"})
-    await reg.stabilize("relation", {"works_at"})
-    await reg.stabilize("relation", {"worked_at"})
-    await reg.stabilize("entity_type", {"person", "organization"})
+    await reg.stabilize("field", {"occupation", "hobby"}, lemmatize=label_lemmas)
+    await reg.stabilize("relation", {"works_at"}, lemmatize=label_lemmas)
+    await reg.stabilize("relation", {"worked_at"}, lemmatize=label_lemmas)
+    await reg.stabilize("entity_type", {"person", "organization"}, lemmatize=label_lemmas)
     await _write_sample(graph)
     await _write_sample(graph)  # a retried write stage
     usage = {(e.kind, e.label): e.usage for e in await reg.overview()}

@@ -19,21 +19,21 @@ import httpx2
 import pytest
 import structlog
 
+from app.domain.models import WindowMessage
 from app.errors import RateLimited, Unavailable
-from app.pipeline.extract.anthropic import (
+from app.extract.llm import (
     AnthropicExtractor,
     AnthropicKeyRejected,
     AnthropicRejected,
     InvalidExtraction,
     Prices,
 )
-from app.pipeline.extract.prompts import (
+from app.extract.prompts import (
     ENTITY_TYPES,
     FACT_FIELDS,
     RELATION_LABELS,
     extract_window,
 )
-from app.pipeline.models import WindowMessage
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "anthropic"
 API_KEY = "sk-ant-test-0123456789-do-not-log"

@@ -25,7 +25,7 @@ from app.ask.base import NOTHING_FOUND, Answer, Answerer, AnswerEvent, EntityHin
 from app.ask.claude import ClaudeAnswerer
 from app.ask.prompts import answer_question
 from app.errors import RateLimited, Unavailable
-from app.pipeline.extract.anthropic import AnthropicKeyRejected, AnthropicRejected, Prices
+from app.extract.llm import AnthropicKeyRejected, AnthropicRejected, Prices
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "anthropic"
 API_KEY = "sk-ant-test-0123456789-do-not-log"

@@ -8,7 +8,7 @@ import pytest
 
 from app.ask.base import NOTHING_FOUND, Answer, AnswerEvent, EntityHint, Passage, Token
 from app.ask.extractive import ExtractiveAnswerer
-from app.pipeline.embed import Embedder, create_embedder
+from app.embed import Embedder, create_embedder
 
 T = datetime(2024, 9, 12, 9, 3, tzinfo=UTC)
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import pytest
 
+from app import embed
+from app.embed import MINILM_DIM, HashingEmbedder, MiniLMEmbedder, create_embedder
 from app.errors import Unavailable
-from app.pipeline import embed
-from app.pipeline.embed import MINILM_DIM, HashingEmbedder, MiniLMEmbedder, create_embedder
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import onnx
 import pytest
 from structlog.testing import capture_logs
 
-from app.pipeline import embed
-from app.pipeline.embed import MiniLMEmbedder, create_embedder, int8_copy
+from app import embed
+from app.embed import MiniLMEmbedder, create_embedder, int8_copy
 
 SENTENCES = [
     "My sister Ana is a nurse",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from app.eval.extraction import evaluate, load_golden
-from app.pipeline.extract.local import LocalExtractor
+from app.extract.local.extractor import LocalExtractor
 
 FLOORS = {"entities": 0.81, "facts": 0.69, "relations": 0.48}
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.pipeline.stabilize import label_lemmas, label_text
+from app.domain.labels import label_text
+from app.nlp import label_lemmas
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.pipeline.extract.local import LocalExtractor
-from app.pipeline.models import Extraction, WindowMessage
-from app.pipeline.normalize import normalize_label, normalize_name
+from app.domain.models import Extraction, WindowMessage
+from app.domain.normalize import normalize_label, normalize_name
+from app.extract.local.extractor import LocalExtractor
 
 
 def _window(*lines: str, start: int = 0) -> list[WindowMessage]:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from app.domain.match import Candidate, Mention, decide, phonetic, word_match
+from app.domain.normalize import normalize_name
+from app.embed import create_embedder
 from app.eval.resolution import RESOLUTION_SET, evaluate
 from app.graph.resolution import lucene_query
-from app.pipeline.embed import create_embedder
-from app.pipeline.match import Candidate, Mention, decide, phonetic, word_match
-from app.pipeline.normalize import normalize_name
 
 HOLDOUT = RESOLUTION_SET.with_name("resolution_holdout.json")
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from app.errors import BadInput
-from app.ingest.parsers import (
+from app.sources.conversations.parsers import (
     ParseError,
     detect_format,
     parse_file,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.pipeline.normalize import normalize_label
-from app.pipeline.stabilize import canonical_form
+from app.domain.labels import canonical_form
+from app.domain.normalize import normalize_label
 
 CYPHER = Path(__file__).resolve().parents[2] / "cypher"
 SOURCES = [*CYPHER.rglob("*.cypher"), *(CYPHER.parent / "app").rglob("*.py")]

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.pipeline.models import EntityMention, Extraction
-from app.pipeline.resolve import entity_id, group_mentions
-from app.pipeline.stabilize import canonical_form, node_label, relationship_type
+from app.domain.labels import canonical_form, node_label, relationship_type
+from app.domain.models import EntityMention, Extraction
+from app.domain.resolve import entity_id, group_mentions
 
 
 def _mention(key: str, name: str, etype: str = "person", *aliases: str) -> EntityMention:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from app.pipeline.models import EntityMention, Extraction, FactMention, RelationMention
-from app.pipeline.rows import fact_rows, merge_window, relation_rows
+from app.domain.models import EntityMention, Extraction, FactMention, RelationMention
+from app.domain.rows import fact_rows, merge_window, relation_rows
 
 
 def _window() -> Extraction:
@@ -53,7 +53,7 @@ def test_same_statement_is_one_row_with_best_confidence_and_all_citations() -> N
 
 
 def test_a_relation_id_names_the_entity_it_starts_from() -> None:
-    from app.pipeline.rows import relation_anchor, relation_id
+    from app.domain.rows import relation_anchor, relation_id
 
     rid = relation_id("ent_0123abcd", "WORKS_AT", "ent_99")
     assert rid.startswith("rel_ent_0123abcd_")

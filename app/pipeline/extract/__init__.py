@@ -1,1 +1,0 @@
-"""Extractors: one interface, a local (offline) and an Anthropic implementation."""
