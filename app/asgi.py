@@ -23,7 +23,6 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import changes
-from app.api import cache
 from app.api.context import Services
 from app.api.export import export_endpoint
 from app.api.health import check_neo4j, check_redis
@@ -142,7 +141,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         log.info("api.start", neo4j=settings.neo4j_uri, redis=settings.redis_url)
-        listener = asyncio.create_task(changes.listen(redis_client, cache.clear_all))
+        listener = asyncio.create_task(changes.listen(redis_client, services.caches.clear_all))
         warming = asyncio.create_task(warm_up(services, freeze=server))
         try:
             yield
@@ -168,7 +167,7 @@ def create_app(
     else:
         routes.append(Route("/", landing))
 
-    return Starlette(
+    app = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=[
@@ -176,6 +175,8 @@ def create_app(
             Middleware(AuthMiddleware, verifier=verifier, protected=("/graphql", "/export/")),
         ],
     )
+    app.state.services = services  # the process's clients and caches, e.g. for a test's wipe
+    return app
 
 
 def app_factory() -> Starlette:

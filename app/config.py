@@ -52,15 +52,53 @@ class Settings(BaseSettings):
         description="Embed search queries with an int8 copy of the local model, built once "
         "under data_dir/models: about 3x faster; stored vectors always come from the full model.",
     )
-    extractor: Literal["auto", "local", "anthropic"] = Field(
-        "auto", description="auto: anthropic when ANTHROPIC_API_KEY is set, else local."
+    llm_provider: Literal["auto", "none", "anthropic", "openai"] = Field(
+        "auto",
+        description="The LLM behind extraction and answers. auto: anthropic when "
+        "ANTHROPIC_API_KEY is set, else openai when OPENAI_API_KEY or LIBRARIAN_LLM_BASE_URL "
+        "is set, else none (offline).",
+    )
+    llm_model: str | None = Field(
+        None, description="Unset: claude-sonnet-4-6 (anthropic) or gpt-4.1-mini (openai)."
+    )
+    llm_api_key: SecretStr | None = Field(
+        None, description="Unset: ANTHROPIC_API_KEY or OPENAI_API_KEY, by provider."
+    )
+    llm_base_url: str | None = Field(
+        None,
+        description="An OpenAI-compatible endpoint (Azure, Ollama http://127.0.0.1:11434/v1, "
+        "vLLM, LM Studio); or another Anthropic endpoint.",
+    )
+    llm_requests_per_minute: int = Field(
+        0, ge=0, description="Client-side limit shared by every process through Redis; 0: none."
+    )
+    llm_tokens_per_minute: int = Field(
+        0, ge=0, description="Client-side limit shared by every process through Redis; 0: none."
+    )
+    llm_prices: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description="US dollars per million tokens by model, over the built-in table: "
+        '{"my-model": {"input": 1.0, "output": 2.0, "cache_read": 0.1}}.',
+    )
+    llm_timeout_seconds: float = Field(120.0, gt=0, description="One LLM request's timeout.")
+    llm_unavailable_retry_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="While the LLM is unreachable, an extraction job waits this long (doubling, "
+        "up to 15 minutes) before it tries again; these waits do not use up its attempts.",
     )
     anthropic_api_key: SecretStr | None = Field(None, validation_alias="ANTHROPIC_API_KEY")
-    anthropic_model: str | None = Field(None, description="Unset: the extractor's default.")
-    answerer: Literal["auto", "extractive", "anthropic"] = Field(
+    openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")
+    anthropic_model: str | None = Field(None, description="Old name of LIBRARIAN_LLM_MODEL.")
+    extractor: Literal["auto", "local", "llm", "anthropic"] = Field(
         "auto",
-        description="Who writes ask's answers. auto: anthropic when ANTHROPIC_API_KEY is "
-        "set, else extractive (quotes the best messages, offline).",
+        description="auto: the LLM when one is configured, else local. anthropic: the old "
+        "name of llm.",
+    )
+    answerer: Literal["auto", "extractive", "llm", "anthropic"] = Field(
+        "auto",
+        description="Who writes ask's answers. auto: the LLM when one is configured, else "
+        "extractive (quotes the best messages, offline).",
     )
     search_cache_seconds: float = Field(
         30.0, ge=0, description="How long a search result is reused (s); 0: never. Writes clear it."
@@ -103,16 +141,45 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
 
     @property
+    def llm_kind(self) -> str:
+        """``none``, ``anthropic`` or ``openai``."""
+        if self.llm_provider != "auto":
+            return self.llm_provider
+        if self.anthropic_api_key or self.extractor == "anthropic" or self.answerer == "anthropic":
+            return "anthropic"
+        if self.openai_api_key or self.llm_base_url:
+            return "openai"
+        return "none"
+
+    @property
+    def llm_key(self) -> SecretStr | None:
+        if self.llm_api_key is not None:
+            return self.llm_api_key
+        kind = self.llm_kind
+        return self.anthropic_api_key if kind == "anthropic" else self.openai_api_key
+
+    @property
     def extractor_kind(self) -> str:
-        if self.extractor != "auto":
-            return self.extractor
-        return "anthropic" if self.anthropic_api_key else "local"
+        """``local`` or ``llm``."""
+        if self.extractor == "local":
+            return "local"
+        if self.extractor in ("llm", "anthropic"):
+            return "llm"
+        return "llm" if self.llm_kind != "none" else "local"
+
+    @property
+    def extractor_name(self) -> str:
+        """What a Job records as its extractor: ``local``, ``anthropic`` or ``openai``."""
+        return "local" if self.extractor_kind == "local" else self.llm_kind
 
     @property
     def answerer_kind(self) -> str:
-        if self.answerer != "auto":
-            return self.answerer
-        return "anthropic" if self.anthropic_api_key else "extractive"
+        """``extractive`` or ``llm``."""
+        if self.answerer == "extractive":
+            return "extractive"
+        if self.answerer in ("llm", "anthropic"):
+            return "llm"
+        return "llm" if self.llm_kind != "none" else "extractive"
 
     @property
     def neo4j_uri(self) -> str:

@@ -25,8 +25,8 @@ import pytest
 import redis
 import uvicorn
 from pydantic import SecretStr
+from starlette.applications import Starlette
 
-from app.api import cache
 from app.asgi import create_app
 from app.bootstrap import apply_migrations
 from app.config import Settings
@@ -121,13 +121,21 @@ async def driver(services: Services) -> AsyncIterator[neo4j.AsyncDriver]:
     await drv.close()
 
 
+@pytest.fixture(scope="session")
+def api_app(services: Services) -> Starlette:
+    """The API under test (served by ``api_url``): its caches live in ``app.state.services``."""
+    return create_app(services.settings)
+
+
 @pytest.fixture
-async def graph(services: Services, driver: neo4j.AsyncDriver) -> neo4j.AsyncDriver:
+async def graph(
+    services: Services, driver: neo4j.AsyncDriver, api_app: Starlette
+) -> neo4j.AsyncDriver:
     """A driver on an empty graph (migrations kept) and an empty Redis."""
     await driver.execute_query("MATCH (n) WHERE NOT n:Migration DETACH DELETE n")
     redis.Redis.from_url(services.settings.redis_url).flushdb()
     # The API under test runs in this process: a wipe behind its back is a write it must hear of.
-    cache.clear_all("test wipe")
+    api_app.state.services.caches.clear_all("test wipe")
     return driver
 
 
@@ -147,12 +155,10 @@ class _ThreadedServer(uvicorn.Server):
 
 
 @pytest.fixture(scope="session")
-def api_url(services: Services, driver: neo4j.AsyncDriver) -> Iterator[str]:
+def api_url(api_app: Starlette, driver: neo4j.AsyncDriver) -> Iterator[str]:
     """The real ASGI app served by uvicorn on a free port, in a background thread."""
     port = free_port()
-    config = uvicorn.Config(
-        create_app(services.settings), host="127.0.0.1", port=port, log_config=None, lifespan="on"
-    )
+    config = uvicorn.Config(api_app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
     server = _ThreadedServer(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -37,7 +37,14 @@ class AskAnswer:
     found: bool = strawberry.field(
         description="False when nothing in the conversations answered the question."
     )
-    answerer: str = strawberry.field(description="extractive (offline) or anthropic.")
+    answerer: str = strawberry.field(description="extractive (offline), anthropic or openai.")
+    notice: str | None = strawberry.field(
+        description="Set when the configured LLM could not answer and the offline answerer did."
+    )
+    llm_calls: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float = strawberry.field(description="US dollars this answer cost.")
 
 
 AskEvent = Annotated[AskToken | AskAnswer, strawberry.union("AskEvent")]
@@ -76,4 +83,11 @@ async def ask(
             follow_ups=answer.follow_ups,
             found=answer.found,
             answerer=answer.answerer,
+            notice=answer.notice,
+            llm_calls=answer.usage.llm_calls,
+            input_tokens=answer.usage.input_tokens
+            + answer.usage.cache_read_tokens
+            + answer.usage.cache_write_tokens,
+            output_tokens=answer.usage.output_tokens,
+            cost_usd=answer.usage.cost_usd,
         )

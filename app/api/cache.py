@@ -7,34 +7,26 @@
 
 Every cache is cleared on writes: at once by this process's own mutations (``changed``), and
 by the graph-changed notice that workers and other API processes publish (``app.changes``).
-The TTL bounds staleness only when a notice is lost (Redis down).
+The TTL bounds staleness only when a notice is lost (Redis down). One :class:`Caches` belongs
+to each API process's ``Services``; nothing here is a module-level singleton.
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
-from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import Any, Final, Protocol
 
 import redis.asyncio
 from cachetools import TTLCache
 
 from app import changes
 from app.graph.registry import RegistryEntry
-from app.graph.resolution import HeldLock, graph_write_lock
 from app.ttlcache import AsyncTTLCache
 
 REGISTRY_TTL_SECONDS: Final = 30.0
 ENTITY_TTL_SECONDS: Final = 60.0
-API_LOCK_WAIT_SECONDS: Final = 30.0
 ENTITY_CACHE_SIZE: Final = 20_000
-
-if TYPE_CHECKING:
-    from app.api.context import Services
-
-#: One per API process: cleared by makeLabelAlias, makeLabelCanonical and undoLabelChange.
-registry_overview: Final[AsyncTTLCache[list[RegistryEntry]]] = AsyncTTLCache(REGISTRY_TTL_SECONDS)
 
 
 class RowCache:
@@ -65,42 +57,34 @@ class RowCache:
             self._generation += 1
 
 
-#: Entity rows by the id asked for (a merged id maps to its survivor's row).
-entities: Final[RowCache] = RowCache(ENTITY_TTL_SECONDS, ENTITY_CACHE_SIZE)
-
-
 class _Clearable(Protocol):
     def clear(self) -> None: ...
 
 
-#: Caches owned elsewhere (a Searcher's results) that writes must clear too.
-_others: weakref.WeakSet[_Clearable] = weakref.WeakSet()
+class Caches:
+    """The caches of one API process."""
 
+    def __init__(self) -> None:
+        #: Cleared by makeLabelAlias, makeLabelCanonical and undoLabelChange (and any write).
+        self.registry_overview: AsyncTTLCache[list[RegistryEntry]] = AsyncTTLCache(
+            REGISTRY_TTL_SECONDS
+        )
+        #: Entity rows by the id asked for (a merged id maps to its survivor's row).
+        self.entities = RowCache(ENTITY_TTL_SECONDS, ENTITY_CACHE_SIZE)
+        #: Caches owned elsewhere (a Searcher's results) that writes must clear too.
+        self._others: weakref.WeakSet[_Clearable] = weakref.WeakSet()
 
-def register(other: _Clearable) -> None:
-    """Clear ``other`` with the caches of this module, for as long as it lives."""
-    _others.add(other)
+    def register(self, other: _Clearable) -> None:
+        """Clear ``other`` with these caches, for as long as it lives."""
+        self._others.add(other)
 
+    def clear_all(self, reason: str = "") -> None:
+        self.registry_overview.clear()
+        self.entities.clear()
+        for other in list(self._others):
+            other.clear()
 
-def clear_all(reason: str = "") -> None:
-    registry_overview.clear()
-    entities.clear()
-    for other in list(_others):
-        other.clear()
-
-
-async def changed(client: redis.asyncio.Redis, reason: str) -> None:
-    """After a write made by this process: clear its caches, then tell the others."""
-    clear_all(reason)
-    await changes.announce(client, reason)
-
-
-def write_lock(services: Services) -> AbstractAsyncContextManager[HeldLock]:
-    """The resolve-and-write lock (adr/0009) for a correction made through the API, so a job
-    never writes between a merge or label change and its commit."""
-    settings = services.settings
-    return graph_write_lock(
-        services.redis,
-        ttl=settings.resolve_lock_ttl_seconds,
-        wait=min(settings.resolve_lock_wait_seconds, API_LOCK_WAIT_SECONDS),
-    )
+    async def changed(self, client: redis.asyncio.Redis, reason: str) -> None:
+        """After a write made by this process: clear its caches, then tell the others."""
+        self.clear_all(reason)
+        await changes.announce(client, reason)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import neo4j
 import redis.asyncio
@@ -13,9 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from app.api.cache import Caches
 from app.auth import TokenVerifier
 from app.config import Settings
 from app.errors import Unavailable
+from app.graph.resolution import HeldLock, graph_write_lock
 from app.graph.rows import read_rows
 from app.graph.tokens import ApiToken
 from app.jobs.queue import JobQueue
@@ -24,7 +27,12 @@ if TYPE_CHECKING:
     from app.api.loaders import Loaders
     from app.ask.base import Answerer
     from app.embed import Embedder
+    from app.llm.base import LLM
     from app.search.engine import Searcher
+
+
+#: How long a correction made through the API waits for the write lock (s).
+API_LOCK_WAIT_SECONDS: Final = 30.0
 
 
 @dataclass
@@ -36,6 +44,21 @@ class Services:
     redis: redis.asyncio.Redis
     tokens: TokenVerifier
     queue: JobQueue
+    caches: Caches = field(default_factory=Caches)
+
+    def write_lock(self) -> AbstractAsyncContextManager[HeldLock]:
+        """The resolve-and-write lock (adr/0009) for a correction made through the API, so a
+        job never writes between a merge or label change and its commit."""
+        settings = self.settings
+        return graph_write_lock(
+            self.redis,
+            ttl=settings.resolve_lock_ttl_seconds,
+            wait=min(settings.resolve_lock_wait_seconds, API_LOCK_WAIT_SECONDS),
+        )
+
+    async def changed(self, reason: str) -> None:
+        """After a write made by this process: clear its caches, then tell the others."""
+        await self.caches.changed(self.redis, reason)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -50,34 +73,37 @@ class Services:
     def searcher(self) -> Searcher:
         """Built on first use: the query embedder loads then (about half a second; the first
         time, its int8 copy is built, about 4 s more)."""
-        from app.api import cache
         from app.search.engine import Searcher
 
         settings = self.settings
         queries = query_embedder(settings) if settings.query_int8 else self.embedder
         searcher = Searcher(queries, cache_seconds=settings.search_cache_seconds)
-        cache.register(searcher)
+        self.caches.register(searcher)
         return searcher
 
     @cached_property
+    def llm(self) -> LLM | None:
+        """The configured LLM (LIBRARIAN_LLM_PROVIDER and its key), or None offline."""
+        from app.llm.factory import create_llm
+
+        return create_llm(self.settings)
+
+    @cached_property
     def answerer(self) -> Answerer:
-        """Claude when ANTHROPIC_API_KEY is set (or LIBRARIAN_ANSWERER=anthropic), else the
-        offline extractive answerer."""
-        settings = self.settings
-        if settings.answerer_kind == "anthropic":
-            import anthropic
-
-            from app.ask.claude import ClaudeAnswerer
-            from app.extract.llm import DEFAULT_MODEL
-
-            key = settings.anthropic_api_key
-            if key is None:
-                raise Unavailable("LIBRARIAN_ANSWERER=anthropic needs ANTHROPIC_API_KEY")
-            client = anthropic.AsyncAnthropic(api_key=key.get_secret_value())
-            return ClaudeAnswerer(client, model=settings.anthropic_model or DEFAULT_MODEL)
+        """The LLM when one is configured, falling back to the offline extractive answerer
+        while it cannot be reached; else the extractive answerer alone."""
         from app.ask.extractive import ExtractiveAnswerer
 
-        return ExtractiveAnswerer(self.embedder)
+        offline = ExtractiveAnswerer(self.embedder)
+        if self.settings.answerer_kind != "llm":
+            return offline
+        from app.ask.fallback import FallbackAnswerer
+        from app.ask.llm import LLMAnswerer
+
+        llm = self.llm
+        if llm is None:
+            raise Unavailable("LIBRARIAN_ANSWERER=llm needs LIBRARIAN_LLM_PROVIDER and its key")
+        return FallbackAnswerer(LLMAnswerer(llm), offline)
 
 
 def query_embedder(settings: Settings) -> Embedder:
@@ -142,4 +168,4 @@ class Context:
         """DataLoaders of this request (one batch per field level, cached per request)."""
         from app.api.loaders import Loaders  # loaders build on Db: imported late, no cycle
 
-        return Loaders(self.db)
+        return Loaders(self.db, self.services.caches.entities)

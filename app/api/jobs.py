@@ -114,7 +114,7 @@ async def _ingest(info: Info[Context, None], model: ConversationModel) -> Ingest
         settings.neo4j_database,
         model,
         limits=conv_store.IngestLimits.from_settings(settings),
-        extractor=settings.extractor_kind,
+        extractor=settings.extractor_name,
         correlation_id=str(structlog.contextvars.get_contextvars().get("request_id") or new_id()),
     )
     if ingested.created and ingested.job is not None:

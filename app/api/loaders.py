@@ -11,7 +11,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from app.api import cache
+from app.api.cache import RowCache
 from app.graph import browse
 from app.graph.browse import Reader
 
@@ -35,15 +35,15 @@ def _pages(
 
 
 class Loaders:
-    def __init__(self, db: Reader) -> None:
+    def __init__(self, db: Reader, hot: RowCache) -> None:
         async def entities(ids: list[str]) -> list[Row | None]:
             # Hot entities come from the process cache (cleared on every write).
-            cached, generation = cache.entities.lookup(ids)
+            cached, generation = hot.lookup(ids)
             missing = [i for i in ids if i not in cached]
             if missing:
                 rows = await browse.entities_by_id(db, missing)
                 loaded = {i: r for i, r in zip(missing, rows, strict=True) if r is not None}
-                cache.entities.store(loaded, generation)
+                hot.store(loaded, generation)
                 cached = {**cached, **loaded}
             return [cached.get(i) for i in ids]
 

@@ -8,7 +8,6 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
-from app.api.cache import changed, write_lock
 from app.api.context import Context
 from app.graph import merges as store
 
@@ -61,16 +60,16 @@ def _actor(info: Info[Context, None]) -> str | None:
 async def merge_entities(
     info: Info[Context, None], source_id: strawberry.ID, target_id: strawberry.ID
 ) -> Merge:
-    async with write_lock(info.context.services):
+    async with info.context.services.write_lock():
         merge = await _store(info).merge(str(source_id), str(target_id), actor=_actor(info))
-    await changed(info.context.services.redis, "merge")
+    await info.context.services.changed("merge")
     return Merge.from_stored(merge)
 
 
 async def undo_merge(info: Info[Context, None], merge_id: strawberry.ID) -> Merge:
-    async with write_lock(info.context.services):
+    async with info.context.services.write_lock():
         undone = await _store(info).undo(str(merge_id), actor=_actor(info))
-    await changed(info.context.services.redis, "undo_merge")
+    await info.context.services.changed("undo_merge")
     return Merge.from_stored(undone)
 
 

@@ -9,7 +9,6 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
-from app.api.cache import changed, registry_overview, write_lock
 from app.api.context import Context
 from app.graph import label_changes
 from app.graph.registry import AliasEntry, LabelRegistry, RegistryEntry
@@ -123,7 +122,9 @@ async def schema_registry(
 ) -> list[SchemaLabel]:
     key = kind.value if kind is not None else None
     registry = LabelRegistry(info.context.services.driver, info.context.database)
-    entries = await registry_overview.get(key, lambda: registry.overview(key))
+    entries = await info.context.services.caches.registry_overview.get(
+        key, lambda: registry.overview(key)
+    )
     return [SchemaLabel.from_entry(e) for e in entries]
 
 
@@ -131,10 +132,10 @@ async def make_label_alias(
     info: Info[Context, None], kind: LabelKind, label: str, canonical: str
 ) -> LabelChange:
     try:
-        async with write_lock(info.context.services):
+        async with info.context.services.write_lock():
             change = await _changes(info).make_alias(kind.value, label, canonical)
     finally:
-        await changed(info.context.services.redis, "label_change")
+        await info.context.services.changed("label_change")
     return LabelChange.from_record(change)
 
 
@@ -142,17 +143,17 @@ async def make_label_canonical(
     info: Info[Context, None], kind: LabelKind, label: str
 ) -> LabelChange:
     try:
-        async with write_lock(info.context.services):
+        async with info.context.services.write_lock():
             change = await _changes(info).make_canonical(kind.value, label)
     finally:
-        await changed(info.context.services.redis, "label_change")
+        await info.context.services.changed("label_change")
     return LabelChange.from_record(change)
 
 
 async def undo_label_change(info: Info[Context, None], id: strawberry.ID) -> LabelChange:
     try:
-        async with write_lock(info.context.services):
+        async with info.context.services.write_lock():
             change = await _changes(info).undo(str(id))
     finally:
-        await changed(info.context.services.redis, "label_change")
+        await info.context.services.changed("label_change")
     return LabelChange.from_record(change)

@@ -82,8 +82,9 @@ class Answer:
     cited: list[int]
     follow_ups: list[str]  # 2-3 questions the asker could ask next
     found: bool
-    answerer: str  # the answerer's name: "extractive" or "anthropic"
+    answerer: str  # the answerer's name: "extractive", "anthropic" or "openai"
     usage: Usage = field(default_factory=Usage)
+    notice: str | None = None  # why another answerer than the configured one answered
 
 
 AnswerEvent = Token | Answer

@@ -76,7 +76,7 @@ async def _ingest_all(settings: Settings, paths: list[Path], wait: bool, out: Te
                     settings.neo4j_database,
                     conversation,
                     limits=conv_store.IngestLimits.from_settings(settings),
-                    extractor=settings.extractor_kind,
+                    extractor=settings.extractor_name,
                     correlation_id=new_id(),
                 )
                 label = f"{path.name}: {conversation.title}"

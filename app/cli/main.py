@@ -19,7 +19,7 @@ from app.localstack import LocalServiceError
 from app.logging import configure_logging
 
 T = TypeVar("T")
-SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
 
 
 def _with_driver(settings: Settings, work: Callable[..., Awaitable[T]]) -> T:

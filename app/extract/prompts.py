@@ -11,9 +11,8 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from anthropic.types import TextBlockParam, ToolParam
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from app.domain.models import (
@@ -252,12 +251,14 @@ ResponseT = TypeVar("ResponseT", bound=BaseModel)
 
 @dataclass(frozen=True)
 class Prompt(Generic[ResponseT]):
-    """One typed LLM call: what to send, the tool the answer must come through, how to parse it."""
+    """One typed LLM call: what to send, the tool the answer must come through, how to parse it.
+    ``system`` is byte-identical from one window to the next (the vendor's prompt cache)."""
 
     name: str
-    system: tuple[TextBlockParam, ...]
+    system: str
     user: str
-    tool: ToolParam
+    tool_name: str
+    tool_description: str
     response_model: type[ResponseT]
 
 
@@ -276,41 +277,15 @@ def extract_window(
     ]
     return Prompt(
         name=EXTRACT_WINDOW,
-        # The cache breakpoint sits on the last fixed block, so tools + system are cached together.
-        system=({"type": "text", "text": _INSTRUCTIONS, "cache_control": {"type": "ephemeral"}},),
+        system=_INSTRUCTIONS,
         user="\n".join(lines),
-        tool={
-            "name": "record_extraction",
-            "description": (
-                "Record the entities, facts and relations stated in the window, each citing the "
-                "window message ids it comes from."
-            ),
-            "input_schema": tool_input_schema(ExtractionResponse),
-        },
+        tool_name="record_extraction",
+        tool_description=(
+            "Record the entities, facts and relations stated in the window, each citing the "
+            "window message ids it comes from."
+        ),
         response_model=ExtractionResponse,
     )
-
-
-def tool_input_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON schema with ``$ref``s inlined and titles dropped (fewer tokens)."""
-    schema = model.model_json_schema()
-    definitions: dict[str, Any] = schema.pop("$defs", {})
-    schema.pop("description", None)  # the docstring is for developers; the tool has its own
-
-    def resolve(node: Any) -> Any:
-        if isinstance(node, dict):
-            if "$ref" in node:
-                return resolve(definitions[node["$ref"].rsplit("/", 1)[-1]])
-            # A "title" with a string value is schema decoration; a property named title is a dict.
-            return {
-                k: resolve(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))
-            }
-        if isinstance(node, list):
-            return [resolve(item) for item in node]
-        return node
-
-    resolved: dict[str, Any] = resolve(schema)
-    return resolved
 
 
 def _message_line(message: WindowMessage) -> str:

@@ -83,6 +83,7 @@ class StructuredRequest(Generic[M]):
     tool_description: str
     max_tokens: int = 4096
     check: Callable[[M], list[str]] = no_problems
+    what: str = ""  # what the call is for, in errors: "extract the window starting at m-01"
     context: dict[str, Any] = field(default_factory=dict)  # logged with the call (ids, never text)
 
 

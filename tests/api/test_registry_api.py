@@ -7,8 +7,8 @@ from typing import Any
 
 import neo4j
 import pytest
+from starlette.applications import Starlette
 
-from app.api.cache import registry_overview
 from app.graph.integrity import check
 from app.graph.knowledge import KnowledgeStore
 from app.graph.merges import MergeStore
@@ -38,11 +38,11 @@ UNDO = "mutation ($id: ID!) { undoLabelChange(id: $id) { id status undoneAt } }"
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
+def fresh_cache(api_app: Starlette) -> Iterator[None]:
     """The API's overview cache outlives a test's graph; start each test without it."""
-    registry_overview.clear()
+    api_app.state.services.caches.registry_overview.clear()
     yield
-    registry_overview.clear()
+    api_app.state.services.caches.registry_overview.clear()
 
 
 async def seed(graph: neo4j.AsyncDriver) -> None:

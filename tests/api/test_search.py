@@ -17,17 +17,18 @@ import pytest
 import redis
 import redis.asyncio
 import websockets
+from starlette.applications import Starlette
 
-from app.api import cache
 from app.api.context import Db, query_embedder
 from app.ask.base import Token
-from app.ask.claude import ClaudeAnswerer
+from app.ask.llm import LLMAnswerer
 from app.ask.service import Asked, ask
 from app.embed import Embedder, create_embedder
 from app.eval.golden_graph import ingest_golden
 from app.eval.search import evaluate, golden_message_ids, load_search_set
 from app.extract.factory import create_extractor
 from app.graph.tokens import Scope, TokenStore
+from app.llm.anthropic import AnthropicLLM
 from app.search.engine import Searcher, SearchKind, SearchMode, SearchRequest
 from tests.api.conftest import Gql, codes
 from tests.conftest import Services
@@ -61,7 +62,7 @@ class Golden:
 
 
 @pytest.fixture(scope="module")
-async def golden(services: Services, driver: neo4j.AsyncDriver) -> Golden:
+async def golden(services: Services, driver: neo4j.AsyncDriver, api_app: Starlette) -> Golden:
     settings = services.settings.model_copy(update={"extractor": "local"})
     await driver.execute_query("MATCH (n) WHERE NOT n:Migration DETACH DELETE n")
     redis.Redis.from_url(settings.redis_url).flushdb()
@@ -74,7 +75,7 @@ async def golden(services: Services, driver: neo4j.AsyncDriver) -> Golden:
     finally:
         await client.aclose()
     assert processed == 15
-    cache.clear_all("golden graph loaded")
+    api_app.state.services.caches.clear_all("golden graph loaded")
     issued = await TokenStore(driver, settings.neo4j_database).create("search", Scope.READ)
     records, _, _ = await driver.execute_query(
         "MATCH (c:Conversation) RETURN c.id AS id, c.title AS t"
@@ -241,7 +242,9 @@ async def test_filters_narrow_every_hit(gql: Gql, golden: Golden) -> None:
     assert codes(body) == ["BAD_INPUT"]  # a time without a zone is ambiguous
 
 
-async def test_pages_continue_the_ranking_and_cursors_are_checked(gql: Gql, golden: Golden) -> None:
+async def test_pages_continue_the_ranking_and_cursors_are_checked(
+    gql: Gql, golden: Golden, api_app: Starlette
+) -> None:
     query = "wedding venue budget"
 
     def ids(nodes: Sequence[dict[str, Any]]) -> list[str]:
@@ -252,7 +255,9 @@ async def test_pages_continue_the_ranking_and_cursors_are_checked(gql: Gql, gold
     paged: list[dict[str, Any]] = []
     after = None
     for _ in range(3):
-        cache.clear_all("each page ranks afresh")  # pages agree without the cache, too
+        api_app.state.services.caches.clear_all(
+            "each page ranks afresh"
+        )  # pages agree without the cache, too
         page = await _search(gql, golden, query, first=10, after=after)
         paged += _nodes(page)
         assert page["pageInfo"]["hasNextPage"]
@@ -400,7 +405,7 @@ async def test_claude_answers_from_the_retrieved_golden_messages_and_cites_them(
         async for event in ask(
             Db(driver, services.settings.neo4j_database),
             Searcher(golden.embedder, cache_seconds=0),
-            ClaudeAnswerer(api.client()),
+            LLMAnswerer(AnthropicLLM(async_client=api.client())),
             "What is the new deadline for Atlas?",
         )
     ]

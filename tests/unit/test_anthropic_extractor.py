@@ -21,19 +21,19 @@ import structlog
 
 from app.domain.models import WindowMessage
 from app.errors import RateLimited, Unavailable
-from app.extract.llm import (
-    AnthropicExtractor,
-    AnthropicKeyRejected,
-    AnthropicRejected,
-    InvalidExtraction,
-    Prices,
-)
+from app.extract.llm import LLMExtractor
 from app.extract.prompts import (
     ENTITY_TYPES,
     FACT_FIELDS,
     RELATION_LABELS,
     extract_window,
 )
+from app.llm.anthropic import AnthropicLLM
+from app.llm.base import InvalidOutput as InvalidExtraction
+from app.llm.base import LLMAuthFailed as AnthropicKeyRejected
+from app.llm.base import LLMRejected as AnthropicRejected
+from app.llm.pricing import Prices
+from app.llm.retry import RetryPolicy
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "anthropic"
 API_KEY = "sk-ant-test-0123456789-do-not-log"
@@ -119,8 +119,18 @@ def logs() -> Iterator[list[MutableMapping[str, Any]]]:
         yield captured
 
 
-def extractor(api: FakeAnthropic, sleeps: list[float], **options: Any) -> AnthropicExtractor:
-    return AnthropicExtractor(api.client(), sleep=sleeps.append, rng=random.Random(7), **options)
+def extractor(api: FakeAnthropic, sleeps: list[float], **options: Any) -> LLMExtractor:
+    """The extractor on Claude, with the options the old AnthropicExtractor took."""
+    policy = RetryPolicy(
+        max_attempts=options.pop("max_attempts", 4),
+        base_s=options.pop("backoff_base_s", 1.0),
+        max_s=options.pop("backoff_max_s", 30.0),
+        max_retry_after_s=options.pop("max_retry_after_s", 60.0),
+        rng=random.Random(7),
+    )
+    max_tokens = options.pop("max_tokens", 4096)
+    llm = AnthropicLLM(api.client(), sleep=sleeps.append, policy=policy, **options)
+    return LLMExtractor(llm, max_tokens=max_tokens)
 
 
 # --- a valid answer ---------------------------------------------------------------------------
@@ -223,7 +233,7 @@ def test_the_cached_prefix_is_identical_across_windows() -> None:
     second = extract_window(WINDOW[2:], WINDOW[:2])
 
     assert first.system == second.system
-    assert first.tool == second.tool
+    assert (first.tool_name, first.tool_description) == (second.tool_name, second.tool_description)
     assert first.user != second.user
     assert first.name == "extract_window.v1"
 
@@ -293,7 +303,7 @@ def test_invalid_output_is_re_asked_with_the_validation_error(
     assert tool_result["tool_use_id"] == tool_use_id
     assert tool_result["is_error"] is True
     assert expected_problem in tool_result["content"]
-    assert [e["event"] for e in logs if e["log_level"] == "warning"] == ["anthropic.reask"]
+    assert [e["event"] for e in logs if e["log_level"] == "warning"] == ["llm.reask"]
 
 
 def test_semantic_problems_are_all_reported_at_once(
@@ -376,7 +386,7 @@ def test_429_waits_for_retry_after_then_succeeds(
     assert len(api.requests) == 2
     assert result.usage.llm_calls == 1  # a 429 carries no message and no tokens
     assert result.usage.input_tokens == 1250
-    [retry] = [e for e in logs if e["event"] == "anthropic.retry"]
+    [retry] = [e for e in logs if e["event"] == "llm.retry"]
     assert (retry["status"], retry["delay_s"], retry["log_level"]) == (429, 3.0, "warning")
 
 
@@ -467,7 +477,7 @@ def test_a_rejected_key_fails_at_once_without_revealing_it(
 
     assert len(api.requests) == 1
     assert sleeps == []
-    assert "ANTHROPIC_API_KEY rejected" in str(raised.value)
+    assert "key was rejected by Anthropic" in str(raised.value)
     assert API_KEY not in str(raised.value)
     assert API_KEY not in repr(raised.value.details)
     assert raised.value.__cause__ is None  # the SDK error holds the request and its headers
@@ -499,7 +509,7 @@ def test_each_call_is_logged_with_tokens_and_latency_but_no_message_text(
 
     extractor(api, sleeps).extract(WINDOW, context=CONTEXT)
 
-    [call] = [e for e in logs if e["event"] == "anthropic.call"]
+    [call] = [e for e in logs if e["event"] == "llm.call"]
     assert call["log_level"] == "info"
     assert call["model"] == "claude-sonnet-4-6"
     assert call["prompt"] == "extract_window.v1"

@@ -22,10 +22,14 @@ import pytest
 import structlog
 
 from app.ask.base import NOTHING_FOUND, Answer, Answerer, AnswerEvent, EntityHint, Passage, Token
-from app.ask.claude import ClaudeAnswerer
+from app.ask.llm import LLMAnswerer
 from app.ask.prompts import answer_question
 from app.errors import RateLimited, Unavailable
-from app.extract.llm import AnthropicKeyRejected, AnthropicRejected, Prices
+from app.llm.anthropic import AnthropicLLM
+from app.llm.base import LLMAuthFailed as AnthropicKeyRejected
+from app.llm.base import LLMRejected as AnthropicRejected
+from app.llm.pricing import Prices
+from app.llm.retry import RetryPolicy
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "anthropic"
 API_KEY = "sk-ant-test-0123456789-do-not-log"
@@ -222,7 +226,27 @@ def logs() -> Iterator[list[MutableMapping[str, Any]]]:
         yield captured
 
 
-def answerer(api: FakeAnthropic, sleeps: list[float], **options: Any) -> ClaudeAnswerer:
+def ClaudeAnswerer(
+    client: anthropic.AsyncAnthropic, **options: Any
+) -> LLMAnswerer:
+    """The answerer on Claude, with the options the old ClaudeAnswerer took."""
+    policy = RetryPolicy(
+        max_attempts=options.pop("max_attempts", 3),
+        base_s=options.pop("backoff_base_s", 0.5),
+        max_s=options.pop("backoff_max_s", 8.0),
+        max_retry_after_s=options.pop("max_retry_after_s", 20.0),
+        rng=options.pop("rng", random.Random(7)),
+    )
+    max_tokens = options.pop("max_tokens", 1024)
+    if "sleep" in options:
+        options["async_sleep"] = options.pop("sleep")
+    if "timeout_s" in options:
+        options["stream_timeout_s"] = options.pop("timeout_s")
+    llm = AnthropicLLM(async_client=client, stream_policy=policy, **options)
+    return LLMAnswerer(llm, max_tokens=max_tokens)
+
+
+def answerer(api: FakeAnthropic, sleeps: list[float], **options: Any) -> LLMAnswerer:
     async def sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
@@ -230,7 +254,7 @@ def answerer(api: FakeAnthropic, sleeps: list[float], **options: Any) -> ClaudeA
 
 
 async def run(
-    answerer: ClaudeAnswerer,
+    answerer: LLMAnswerer,
     passages: list[Passage] = PASSAGES,
     entities: list[EntityHint] = ENTITIES,
     question: str = QUESTION,
@@ -245,7 +269,7 @@ async def run(
     return texts, last
 
 
-async def collect(answerer: ClaudeAnswerer, into: list[AnswerEvent]) -> None:
+async def collect(answerer: LLMAnswerer, into: list[AnswerEvent]) -> None:
     async for event in answerer.answer(QUESTION, PASSAGES, ENTITIES):
         into.append(event)
 
@@ -518,7 +542,7 @@ async def test_429_waits_for_retry_after_then_answers(
     assert len(api.requests) == 2
     assert answer.text == CITED_TEXT
     assert answer.usage.llm_calls == 1  # a 429 carries no message and no tokens
-    [retry] = [e for e in logs if e["event"] == "ask.anthropic.retry"]
+    [retry] = [e for e in logs if e["event"] == "llm.retry"]
     assert (retry["status"], retry["delay_s"], retry["log_level"]) == (429, 2.0, "warning")
 
 
@@ -667,7 +691,7 @@ async def test_a_rejected_key_fails_at_once_without_revealing_it(
 
     assert len(api.requests) == 1
     assert sleeps == []
-    assert "ANTHROPIC_API_KEY rejected" in str(raised.value)
+    assert "key was rejected by Anthropic" in str(raised.value)
     assert f"HTTP {status}" in str(raised.value)
     assert API_KEY not in str(raised.value)
     assert API_KEY not in repr(raised.value.details)
@@ -700,7 +724,7 @@ async def test_the_call_is_logged_with_tokens_but_no_question_or_passage_text(
 
     await run(answerer(api, sleeps))
 
-    [call] = [e for e in logs if e["event"] == "ask.anthropic.call"]
+    [call] = [e for e in logs if e["event"] == "llm.call"]
     assert call["log_level"] == "info"
     assert (call["model"], call["prompt"]) == ("claude-sonnet-4-6", "answer.v1")
     assert (call["input_tokens"], call["output_tokens"]) == (1312, 68)
