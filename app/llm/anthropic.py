@@ -190,8 +190,7 @@ class AnthropicLLM:
             what=_what(request),
             usage=usage,
             sleep=self._sleep,
-            prompt=request.name,
-            **request.context,
+            log_context={"prompt": request.name, **request.context},
         )
 
     def _record(self, response: Message, usage: Usage, estimate: int) -> None:

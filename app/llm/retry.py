@@ -33,12 +33,14 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 # Error types a vendor may report inside a 200 stream that sending again will not fix.
-_AUTH_ERROR_TYPES = frozenset(
-    {"authentication_error", "permission_error", "invalid_api_key", "insufficient_quota"}
-)
+_AUTH_ERROR_TYPES = frozenset({"authentication_error", "permission_error", "invalid_api_key"})
+# Out of credit is not a wrong key: it is refused (LLMRejected) with the vendor's own words.
 _PERMANENT_ERROR_TYPES = frozenset(
-    {"invalid_request_error", "not_found_error", "request_too_large", "billing_error"}
-)
+    {
+        "invalid_request_error", "not_found_error", "request_too_large", "billing_error",
+        "insufficient_quota", "model_not_found",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -91,16 +93,20 @@ class Failure:
         headers: Mapping[str, str],
         *,
         error_type: str | None = None,
+        code: str | None = None,
         api_message: str | None = None,
         request_id: str | None = None,
     ) -> Failure:
-        """A refused request (HTTP status), or an error event inside a 200 stream."""
+        """A refused request (HTTP status), or an error event inside a 200 stream. ``code`` is
+        the specific reason where a vendor gives one beside a broad ``error_type`` (OpenAI:
+        type ``invalid_request_error``, code ``invalid_api_key``)."""
         in_stream = status < 400
+        reasons = {error_type, code}
         kind: Literal["retry", "auth", "rejected"]
-        if status in (401, 403) or error_type in _AUTH_ERROR_TYPES:
+        if status in (401, 403) or reasons & _AUTH_ERROR_TYPES:
             kind = "auth"
         elif (not in_stream and status != 429 and status < 500) or (
-            in_stream and error_type in _PERMANENT_ERROR_TYPES
+            in_stream and reasons & _PERMANENT_ERROR_TYPES
         ):
             kind = "rejected"
         else:
@@ -197,7 +203,7 @@ def retry_sync(
     what: str,
     usage: Usage,
     sleep: Callable[[float], None] = time.sleep,
-    **log_context: object,
+    log_context: Mapping[str, object] | None = None,
 ) -> T:
     """``attempt()`` until it returns, retrying what ``classify`` calls a retryable failure.
     An exception ``classify`` returns None for is not the vendor's and propagates as it is."""
@@ -211,7 +217,7 @@ def retry_sync(
         delay = policy.next_delay(failure, number)
         if delay is None:
             raise failure.error(vendor, what, number, usage) from None
-        _log_retry(vendor, failure, number, delay, log_context)
+        _log_retry(vendor, failure, number, delay, log_context or {})
         sleep(delay)
     raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -225,7 +231,7 @@ async def retry_async(
     what: str,
     usage: Usage,
     sleep: Callable[[float], Awaitable[None]],
-    **log_context: object,
+    log_context: Mapping[str, object] | None = None,
 ) -> T:
     """:func:`retry_sync` for coroutines."""
     for number in range(1, policy.max_attempts + 1):
@@ -238,7 +244,7 @@ async def retry_async(
         delay = policy.next_delay(failure, number)
         if delay is None:
             raise failure.error(vendor, what, number, usage) from None
-        _log_retry(vendor, failure, number, delay, log_context)
+        _log_retry(vendor, failure, number, delay, log_context or {})
         await sleep(delay)
     raise AssertionError("unreachable: the last attempt returns or raises")
 
