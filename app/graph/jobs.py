@@ -210,7 +210,8 @@ class JobStore:
         return await self._claimed(
             "SET j.status = 'complete', j.stage = 'done', j.progress = 1.0, "
             "    j.completed_at = datetime(), j.error_message = null "
-            "REMOVE j.lease_until, j.claim, j.checkpoint_extract, j.checkpoint_resolve, "
+            "REMOVE j.lease_until, j.claim, j.checkpoint_extract, j.checkpoint_extract_partial, "
+            "       j.checkpoint_resolve, "
             "       j.checkpoint_labels",
             job,
         )
@@ -226,6 +227,29 @@ class JobStore:
             status="failed" if final else "pending",
             final=final,
         )
+
+    async def record_llm_wait(self, job: Job, error: str, delay_s: float) -> Job:
+        """The LLM is unreachable: the job goes back to PENDING without using up the attempt,
+        says what it waits for, and counts as enqueued at the time it will run (so the
+        reconciler does not start it early)."""
+        return await self._claimed(
+            "SET j.error_message = $error, j.status = 'pending', j.lease_until = null, "
+            "    j.claim = null, j.attempts = coalesce(j.attempts, 1) - 1, "
+            "    j.llm_waits = coalesce(j.llm_waits, 0) + 1, "
+            "    j.enqueued_at = datetime() + duration({milliseconds: $delay_ms})",
+            job,
+            error=error[:2000],
+            delay_ms=int(delay_s * 1000),
+        )
+
+    async def llm_waits(self, job_id: str) -> int:
+        records, _, _ = await self._driver.execute_query(
+            "MATCH (j:Job {id: $id}) RETURN coalesce(j.llm_waits, 0) AS waits",
+            id=job_id,
+            database_=self._db,
+            routing_=neo4j.RoutingControl.READ,
+        )
+        return int(records[0]["waits"]) if records else 0
 
     async def retry(self, job_id: str) -> Job:
         """Put a FAILED job back in the queue with a fresh attempt budget."""

@@ -33,11 +33,13 @@ from app.graph.knowledge import KnowledgeStore
 from app.graph.resolution import HeldLock, ResolutionStore, decision_row, graph_write_lock
 from app.jobs.progress import publish
 from app.jobs.queue import JobQueue
+from app.llm.base import LLMAuthFailed, LLMRateLimited, LLMUnavailable
 from app.logging import bound
 from app.nlp import label_lemmas
 
 log = structlog.get_logger(__name__)
 EMBED_BATCH = 64
+LLM_WAIT_CAP_S = 900.0
 
 # Progress reached when each stage starts; extraction fills the span up to resolve.
 STAGE_START = {
@@ -153,6 +155,10 @@ class JobRunner:
         self, job: Job, stage: str, exc: BaseException, *, always_final: bool = False
     ) -> Job | None:
         settings = self.deps.settings
+        if isinstance(exc, LLMUnavailable | LLMRateLimited) and not always_final:
+            return await self._wait_for_llm(job, stage, exc)
+        # A rejected key fails on every try: say so now instead of after four.
+        always_final = always_final or isinstance(exc, LLMAuthFailed)
         final = always_final or job.attempts >= settings.job_max_attempts
         log.error("job.failed", stage=stage, final=final, attempt=job.attempts, exc_info=exc)
         try:
@@ -168,6 +174,35 @@ class JobRunner:
                 await self.jobs.mark_enqueued(job.id)
             except Exception as enqueue_error:  # the reconciler will pick the job up
                 log.warning("job.requeue_failed", error=str(enqueue_error))
+        return job
+
+    async def _wait_for_llm(
+        self, job: Job, stage: str, exc: LLMUnavailable | LLMRateLimited
+    ) -> Job | None:
+        """The LLM cannot be reached: the job waits and tries again (doubling the wait up to
+        15 minutes, or longer when the vendor asks), visibly on the Job, without using up its
+        attempts. Windows extracted before the outage are kept (``extract_partial``)."""
+        settings = self.deps.settings
+        waits = await self.jobs.llm_waits(job.id)
+        delay = min(LLM_WAIT_CAP_S, settings.llm_unavailable_retry_seconds * 2**waits)
+        hinted = exc.details.get("retry_after_s")
+        if isinstance(hinted, int | float) and hinted > delay:
+            delay = float(hinted)
+        message = (
+            f"Waiting for the LLM: {exc.message}. Trying again in {_duration(delay)} "
+            f"(wait {waits + 1}; nothing is lost)."
+        )
+        log.warning("job.llm_wait", stage=stage, waits=waits + 1, delay_s=delay, error=exc.message)
+        try:
+            job = await self.jobs.record_llm_wait(job, message, delay)
+        except LeaseLost:
+            log.warning("job.lease_lost", stage=stage)
+            return None
+        await publish(self.deps.redis, job)
+        try:
+            await asyncio.to_thread(self.deps.queue.enqueue, job.id, delay_ms=int(delay * 1000))
+        except Exception as enqueue_error:  # the reconciler picks it up once its time comes
+            log.warning("job.requeue_failed", error=str(enqueue_error))
         return job
 
     async def _renew_lease(
@@ -230,13 +265,28 @@ class JobRunner:
         combined = Extraction()
         total = max(1, -(-len(messages) // settings.extract_window))
         span = STAGE_START["resolve"] - STAGE_START["extract"]
+        # An LLM's windows are paid for: keep each as it is done, so an outage (or a crash)
+        # halfway resumes at the next window instead of paying for the first ones again.
+        keep_each = self.deps.extractor.name != "local"
+        done = 0
+        partial = await self._load(job.id, "extract_partial") if keep_each else None
+        if partial is not None:
+            done = int(partial["done"])
+            combined = Extraction.model_validate(partial["extraction"])
+            log.info("job.extract_resumed", windows_done=done, windows=total)
         for i, (window, context) in enumerate(
             windows(messages, settings.extract_window, settings.extract_context)
         ):
+            if i < done:
+                continue
             result = await asyncio.to_thread(self.deps.extractor.extract, window, context=context)
             merge_window(combined, result.extraction, f"w{i}", {m.id for m in window})
             if result.usage.llm_calls:
                 await self.jobs.add_usage(job, usage_row(result.usage))
+            if keep_each:
+                await self._save(
+                    job, "extract_partial", {"done": i + 1, "extraction": combined.model_dump()}
+                )
             await self._progress(job, "extract", STAGE_START["extract"] + span * (i + 1) / total)
         await self._save(job, "extract", combined.model_dump())
 
@@ -357,6 +407,10 @@ class JobRunner:
             kind, set(forms.values()), embed=self.deps.embedder.embed, lemmatize=label_lemmas
         )
         return {raw: mapping[form] for raw, form in forms.items()}
+
+
+def _duration(seconds: float) -> str:
+    return f"{round(seconds)} s" if seconds < 90 else f"{round(seconds / 60)} min"
 
 
 def _public_error(stage: str, exc: BaseException) -> str:

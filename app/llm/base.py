@@ -27,13 +27,15 @@ from typing import Any, Generic, Protocol, TypeVar
 from pydantic import BaseModel
 
 from app.domain.usage import Usage
-from app.errors import LibrarianError
+from app.errors import LibrarianError, RateLimited, Unavailable
 
 __all__ = [
     "LLM",
     "InvalidOutput",
     "LLMAuthFailed",
+    "LLMRateLimited",
     "LLMRejected",
+    "LLMUnavailable",
     "StreamEnd",
     "Structured",
     "StructuredRequest",
@@ -52,6 +54,14 @@ class LLMAuthFailed(LibrarianError):
     """401/403: the configured key is wrong, revoked or lacks permission."""
 
     code = "LLM_AUTH"
+
+
+class LLMUnavailable(Unavailable):
+    """The LLM could not be reached (5xx, timeouts, cut connections) after every retry."""
+
+
+class LLMRateLimited(RateLimited):
+    """The LLM kept answering 429 (or asked for a longer wait than the caller waits out)."""
 
 
 class LLMRejected(LibrarianError):

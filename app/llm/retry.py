@@ -24,8 +24,8 @@ from typing import Literal, TypeVar
 
 import structlog
 
-from app.errors import LibrarianError, RateLimited, Unavailable
-from app.llm.base import LLMAuthFailed, LLMRejected, Usage
+from app.errors import LibrarianError
+from app.llm.base import LLMAuthFailed, LLMRateLimited, LLMRejected, LLMUnavailable, Usage
 
 __all__ = ["Failure", "RetryPolicy", "retry_after_s", "retry_async", "retry_sync", "root_cause"]
 
@@ -155,7 +155,7 @@ class Failure:
                 **details,
             )
         state = "rate limited" if self.rate_limited else "unavailable"
-        error_type = RateLimited if self.rate_limited else Unavailable
+        error_type = LLMRateLimited if self.rate_limited else LLMUnavailable
         plural = "s" if attempts != 1 else ""
         return error_type(
             f"{vendor} {state} ({self.reason}) after {attempts} attempt{plural} to {what}",
