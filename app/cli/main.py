@@ -41,7 +41,7 @@ def cmd_run(settings: Settings, _: argparse.Namespace) -> int:
 
 def cmd_setup(settings: Settings, _: argparse.Namespace) -> int:
     from app.localstack import ensure_redis_installed, install_neo4j
-    from app.localstack.neo4j import DEFAULT_CACHE_DIR
+    from app.localstack.neo4j_install import DEFAULT_CACHE_DIR
 
     neo4j_dir = install_neo4j(DEFAULT_CACHE_DIR)
     redis_server = ensure_redis_installed()

@@ -7,7 +7,8 @@ caller stops with `RunningService.stop()`.
 """
 
 from app.localstack._process import LocalServiceError, RunningService, free_port
-from app.localstack.neo4j import Neo4jSpec, install_neo4j, start_neo4j
+from app.localstack.neo4j import start_neo4j
+from app.localstack.neo4j_install import Neo4jSpec, install_neo4j
 from app.localstack.redis import RedisSpec, ensure_redis_installed, start_redis
 
 __all__ = [

@@ -13,7 +13,8 @@ from pydantic import SecretStr
 
 from app.config import Settings
 from app.localstack._process import free_port
-from app.localstack.neo4j import Neo4jSpec, start_neo4j
+from app.localstack.neo4j import start_neo4j
+from app.localstack.neo4j_install import Neo4jSpec
 from app.localstack.redis import RedisSpec, start_redis
 
 __all__ = ["scratch_stack"]
