@@ -173,6 +173,11 @@ class Settings(BaseSettings):
         return "local" if self.extractor_kind == "local" else self.llm_kind
 
     @property
+    def answerer_name(self) -> str:
+        """Who answers: ``extractive``, ``anthropic`` or ``openai``."""
+        return "extractive" if self.answerer_kind == "extractive" else self.llm_kind
+
+    @property
     def answerer_kind(self) -> str:
         """``extractive`` or ``llm``."""
         if self.answerer == "extractive":

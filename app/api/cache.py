@@ -27,6 +27,7 @@ from app.ttlcache import AsyncTTLCache
 REGISTRY_TTL_SECONDS: Final = 30.0
 ENTITY_TTL_SECONDS: Final = 60.0
 ENTITY_CACHE_SIZE: Final = 20_000
+LLM_CHECK_TTL_S: Final = 60.0
 
 
 class RowCache:
@@ -71,6 +72,8 @@ class Caches:
         )
         #: Entity rows by the id asked for (a merged id maps to its survivor's row).
         self.entities = RowCache(ENTITY_TTL_SECONDS, ENTITY_CACHE_SIZE)
+        #: The LLM check behind ``health { llm }`` (not cleared by writes).
+        self.llm_health: AsyncTTLCache[Any] = AsyncTTLCache(LLM_CHECK_TTL_S, maxsize=1)
         #: Caches owned elsewhere (a Searcher's results) that writes must clear too.
         self._others: weakref.WeakSet[_Clearable] = weakref.WeakSet()
 
