@@ -1,7 +1,6 @@
-"""Runs one job through the pipeline: store → embed → extract → resolve → stabilize → write.
-
-Every stage is idempotent (deterministic ids, MERGE) and leaves a checkpoint on the Job, so a
-retry, or another worker taking over an expired lease, resumes instead of starting over.
+"""A job's lifecycle: claim it, hold its lease, run its stages in order (``app.jobs.stages``)
+under the resolve-and-write lock from resolve on, and record how it ended: complete, failed and
+retried with backoff, failed for good, or waiting for an unreachable LLM.
 """
 
 from __future__ import annotations
@@ -9,72 +8,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
-import neo4j
-import redis.asyncio
 import structlog
 
-from app import changes
-from app.config import Settings
-from app.domain.labels import canonical_form, node_label
-from app.domain.match import Mention, decide
-from app.domain.models import Extraction
-from app.domain.resolve import entity_id, entity_text, group_mentions
-from app.domain.rows import fact_rows, merge_window, relation_rows, usage_row
-from app.embed import Embedder
 from app.errors import LibrarianError
-from app.extract.base import Extractor, windows
-from app.graph.conversations import messages_of, store_staged_messages
 from app.graph.jobs import Job, JobStore, LeaseLost
-from app.graph.knowledge import KnowledgeStore
-from app.graph.resolution import HeldLock, ResolutionStore, decision_row, graph_write_lock
+from app.graph.resolution import graph_write_lock
+from app.jobs.checkpoints import Checkpoints
 from app.jobs.progress import publish
-from app.jobs.queue import JobQueue
+from app.jobs.stages import STAGE_START, PipelineDeps, Stages
 from app.llm.base import LLMAuthFailed, LLMRateLimited, LLMUnavailable
 from app.logging import bound
-from app.nlp import label_lemmas
+
+__all__ = ["JobRunner", "PipelineDeps"]
 
 log = structlog.get_logger(__name__)
-EMBED_BATCH = 64
 LLM_WAIT_CAP_S = 900.0
-
-# Progress reached when each stage starts; extraction fills the span up to resolve.
-STAGE_START = {
-    "store": 0.01,
-    "embed": 0.05,
-    "extract": 0.15,
-    "resolve": 0.8,
-    "stabilize": 0.85,
-    "write": 0.9,
-}
-
-
-@dataclass
-class PipelineDeps:
-    settings: Settings
-    driver: neo4j.AsyncDriver
-    redis: redis.asyncio.Redis
-    queue: JobQueue
-    embedder: Embedder
-    extractor: Extractor
 
 
 class JobRunner:
     def __init__(self, deps: PipelineDeps) -> None:
         self.deps = deps
-        db = deps.settings.neo4j_database
-        self.jobs = JobStore(deps.driver, db)
-        self.knowledge = KnowledgeStore(deps.driver, db)
-        self.resolution = ResolutionStore(deps.driver, db)
-        # Stage outputs of the jobs running in this process; a resumed job reads them from Neo4j.
-        self._checkpoints: dict[tuple[str, str], Any] = {}
-        # Name embeddings computed by resolve, reused by write for new entities.
-        self._vectors: dict[str, dict[str, list[float]]] = {}
-        # The resolve-and-write lock of each job between its resolve and write stages.
-        self._locks: dict[str, HeldLock] = {}
+        self.jobs = JobStore(deps.driver, deps.settings.neo4j_database)
+        self.checkpoints = Checkpoints(self.jobs)
+        self.stages = Stages(deps, self.jobs, self.checkpoints)
 
     async def run(self, job_id: str) -> Job | None:
         """Claim and run the job; None when another worker holds it or it is finished."""
@@ -97,10 +55,10 @@ class JobRunner:
             try:
                 timings: dict[str, float] = {}
                 async with contextlib.AsyncExitStack() as held:
-                    for stage, step in self._stages():
+                    for stage, step in self.stages.in_order():
                         if stage == "resolve":  # until the end of write (see ADR 0009)
                             began = time.perf_counter()
-                            self._locks[job.id] = await held.enter_async_context(
+                            self.stages.locks[job.id] = await held.enter_async_context(
                                 graph_write_lock(
                                     self.deps.redis,
                                     ttl=settings.resolve_lock_ttl_seconds,
@@ -133,23 +91,11 @@ class JobRunner:
             except Exception as exc:
                 return await self._failed(job, stage, exc)
             finally:
-                for key in [k for k in self._checkpoints if k[0] == job_id]:
-                    del self._checkpoints[key]
-                self._vectors.pop(job_id, None)
-                self._locks.pop(job_id, None)
+                self.checkpoints.forget(job_id)
+                self.stages.forget(job_id)
                 renewer.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewer
-
-    def _stages(self) -> list[tuple[str, Callable[[Job], Awaitable[None]]]]:
-        return [
-            ("store", self._store),
-            ("embed", self._embed),
-            ("extract", self._extract),
-            ("resolve", self._resolve),
-            ("stabilize", self._stabilize),
-            ("write", self._write),
-        ]
 
     async def _failed(
         self, job: Job, stage: str, exc: BaseException, *, always_final: bool = False
@@ -220,193 +166,6 @@ class JobRunner:
                 return
             except Exception as exc:  # keep trying: a missed renewal is not yet a lost lease
                 log.warning("job.lease_renew_failed", error=str(exc))
-
-    async def _save(self, job: Job, name: str, payload: Any) -> None:
-        """Keep a stage's output on the Job (for a resume) and in memory (for the next stage)."""
-        await self.jobs.save_checkpoint(job, name, payload)
-        self._checkpoints[(job.id, name)] = payload
-
-    async def _load(self, job_id: str, name: str) -> Any | None:
-        if (job_id, name) in self._checkpoints:
-            return self._checkpoints[(job_id, name)]
-        return await self.jobs.load_checkpoint(job_id, name)
-
-    async def _progress(self, job: Job, stage: str, fraction: float) -> None:
-        job = await self.jobs.set_stage(job, stage, round(fraction, 4))
-        await publish(self.deps.redis, job)
-
-    # -- stages ---------------------------------------------------------------------------
-
-    async def _store(self, job: Job) -> None:
-        """Turn the staged document into Message nodes (a no-op once done)."""
-        stored = await store_staged_messages(
-            self.deps.driver, self.deps.settings.neo4j_database, job.source_id
-        )
-        if stored:
-            log.info("job.messages_stored", count=stored)
-
-    async def _embed(self, job: Job) -> None:
-        settings = self.deps.settings
-        pending = await messages_of(
-            self.deps.driver, settings.neo4j_database, job.source_id, without_embedding=True
-        )
-        for start in range(0, len(pending), EMBED_BATCH):
-            batch = pending[start : start + EMBED_BATCH]
-            vectors = await asyncio.to_thread(self.deps.embedder.embed, [m.text for m in batch])
-            await self.knowledge.set_embeddings(
-                "Message", {m.id: v for m, v in zip(batch, vectors, strict=True)}
-            )
-
-    async def _extract(self, job: Job) -> None:
-        if await self._load(job.id, "extract") is not None:
-            return
-        settings = self.deps.settings
-        messages = await messages_of(self.deps.driver, settings.neo4j_database, job.source_id)
-        combined = Extraction()
-        total = max(1, -(-len(messages) // settings.extract_window))
-        span = STAGE_START["resolve"] - STAGE_START["extract"]
-        # An LLM's windows are paid for: keep each as it is done, so an outage (or a crash)
-        # halfway resumes at the next window instead of paying for the first ones again.
-        keep_each = self.deps.extractor.name != "local"
-        done = 0
-        partial = await self._load(job.id, "extract_partial") if keep_each else None
-        if partial is not None:
-            done = int(partial["done"])
-            combined = Extraction.model_validate(partial["extraction"])
-            log.info("job.extract_resumed", windows_done=done, windows=total)
-        for i, (window, context) in enumerate(
-            windows(messages, settings.extract_window, settings.extract_context)
-        ):
-            if i < done:
-                continue
-            result = await asyncio.to_thread(self.deps.extractor.extract, window, context=context)
-            merge_window(combined, result.extraction, f"w{i}", {m.id for m in window})
-            if result.usage.llm_calls:
-                await self.jobs.add_usage(job, usage_row(result.usage))
-            if keep_each:
-                await self._save(
-                    job, "extract_partial", {"done": i + 1, "extraction": combined.model_dump()}
-                )
-            await self._progress(job, "extract", STAGE_START["extract"] + span * (i + 1) / total)
-        await self._save(job, "extract", combined.model_dump())
-
-    async def _resolve(self, job: Job) -> None:
-        """Group this source's mentions, then match each group against the whole graph.
-
-        Always recomputed, never resumed from a checkpoint: it runs under the write lock, and
-        what it decided before a crash may be stale now that other jobs have written.
-        """
-        settings = self.deps.settings
-        extraction = Extraction.model_validate(await self._load(job.id, "extract"))
-        types = await self._canonical("entity_type", {e.type for e in extraction.entities})
-        for mention in extraction.entities:
-            mention.type = types.get(mention.type, "")
-        extraction.entities = [e for e in extraction.entities if e.type]
-        groups, key_map = group_mentions(extraction)
-        vectors = await asyncio.to_thread(
-            self.deps.embedder.embed, [entity_text(g.name, g.type) for g in groups]
-        )
-        candidates = await self.resolution.candidates(
-            [
-                {"idx": i, "type": g.type, "names": sorted(g.names()), "vec": vec}
-                for i, (g, vec) in enumerate(zip(groups, vectors, strict=True))
-            ]
-        )
-        decisions: list[dict[str, Any]] = []
-        for i, (group, vec) in enumerate(zip(groups, vectors, strict=True)):
-            query = Mention(group.name, group.type, group.names(), vec)
-            decision = decide(query, candidates.get(i, []), settings.resolve_threshold)
-            group.id = decision.entity_id or entity_id(group.type, group.normalized_name)
-            decisions.append(
-                decision_row(
-                    job_id=job.id,
-                    source_id=job.source_id,
-                    extractor=job.extractor,
-                    entity_id=group.id,
-                    entity_type=group.type,
-                    normalized_name=group.normalized_name,
-                    mention=group.name,
-                    names=sorted(group.names()),
-                    decision=decision,
-                )
-            )
-        self._vectors[job.id] = {g.id: v for g, v in zip(groups, vectors, strict=True) if g.id}
-        await self._save(
-            job,
-            "resolve",
-            {
-                "entities": [
-                    {
-                        "id": g.id,
-                        "name": g.name,
-                        "normalized_name": g.normalized_name,
-                        "type": g.type,
-                        "aliases": sorted(g.aliases),
-                        "message_ids": sorted(g.message_ids),
-                    }
-                    for g in groups
-                ],
-                "keys": {key: g.id for key, g in key_map.items()},
-                "decisions": decisions,
-            },
-        )
-
-    async def _stabilize(self, job: Job) -> None:
-        """Map raw field and relation labels to canonical ones (kept in the write checkpoint)."""
-        extraction = Extraction.model_validate(await self._load(job.id, "extract"))
-        fields = await self._canonical("field", {f.field for f in extraction.facts})
-        relations = await self._canonical("relation", {r.label for r in extraction.relations})
-        await self._save(job, "labels", {"field": fields, "relation": relations})
-
-    async def _write(self, job: Job) -> None:
-        extraction = Extraction.model_validate(await self._load(job.id, "extract"))
-        resolved: dict[str, Any] = await self._load(job.id, "resolve") or {}
-        labels: dict[str, dict[str, str]] = await self._load(job.id, "labels") or {}
-        keys: dict[str, str] = resolved.get("keys", {})
-        entities = [{**e, "label": node_label(e["type"])} for e in resolved.get("entities", [])]
-        facts, _ = fact_rows(extraction, keys, labels.get("field", {}))
-        relations, _ = relation_rows(extraction, keys, labels.get("relation", {}))
-        if (lock := self._locks.get(job.id)) is not None:
-            await lock.ensure()  # resolve's decisions are only sound while we hold it
-        await self.knowledge.write(
-            source_id=job.source_id,
-            job_id=job.id,
-            extractor=job.extractor,
-            entities=entities,
-            facts=facts,
-            relations=relations,
-        )
-        await self.resolution.record(resolved.get("decisions", []))
-        missing = await self.knowledge.entities_without_embedding([e["id"] for e in entities])
-        if missing:
-            # The vectors resolve computed from the names this job used, when it has them.
-            known = self._vectors.pop(job.id, {})
-            todo = [(eid, name, etype) for eid, name, etype in missing if eid not in known]
-            if todo:
-                fresh = await asyncio.to_thread(
-                    self.deps.embedder.embed, [entity_text(n, t) for _, n, t in todo]
-                )
-                known.update({eid: v for (eid, _, _), v in zip(todo, fresh, strict=True)})
-            await self.knowledge.set_embeddings(
-                "Entity", {eid: known[eid] for eid, _, _ in missing}
-            )
-        # Announced once the entities' vectors are written. Message and fact text reach Lucene
-        # a moment later (indexed eventually, migration 010): API processes clear their caches
-        # again shortly after each notice (app.changes.listen).
-        await changes.announce(self.deps.redis, "job_write")
-
-    async def _canonical(self, kind: str, raw_labels: set[str]) -> dict[str, str]:
-        """Raw label → canonical label; labels with nothing usable left are dropped (logged)."""
-        forms: dict[str, str] = {}
-        for raw in raw_labels:
-            try:
-                forms[raw] = canonical_form(raw, kind)
-            except ValueError:
-                log.warning("label.unusable", kind=kind, raw=raw)
-        mapping = await self.knowledge.canonical_labels(
-            kind, set(forms.values()), embed=self.deps.embedder.embed, lemmatize=label_lemmas
-        )
-        return {raw: mapping[form] for raw, form in forms.items()}
 
 
 def _duration(seconds: float) -> str:

@@ -29,6 +29,16 @@ export const HealthQuery = graphql(`
         ok
         lastHeartbeat
       }
+      llm {
+        provider
+        model
+        ok
+        latencyMs
+        error
+        extractor
+        answerer
+        checkedAt
+      }
     }
   }
 `);
@@ -406,6 +416,11 @@ export const AskSubscription = graphql(`
         text
         found
         answerer
+        notice
+        llmCalls
+        inputTokens
+        outputTokens
+        costUsd
         followUps
         citations {
           number

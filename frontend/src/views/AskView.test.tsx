@@ -9,6 +9,11 @@ const answer = {
   text: "Ana moved to Lyon [1].",
   found: true,
   answerer: "extractive",
+  notice: null,
+  llmCalls: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
   followUps: ["Where does Ana work?"],
   citations: [
     {
@@ -46,6 +51,44 @@ describe("ask", () => {
     expect(citation).toHaveAttribute("href", "/conversations/conv_1?message=msg_7");
     expect(output).toHaveTextContent("Ana moved to Lyon [1].");
     expect(output).toHaveAttribute("aria-busy", "false");
+    // The offline answerer answered: no note, no LLM usage.
+    expect(screen.queryByRole("note")).not.toBeInTheDocument();
+    expect(screen.queryByText(/LLM call/)).not.toBeInTheDocument();
+  });
+
+  it("shows what the LLM used and cost under its answer", async () => {
+    fakeGraphQL({});
+    fakeWebSocket((_operation, emit) => {
+      emit.next({ ask: { ...answer, answerer: "anthropic", llmCalls: 1, inputTokens: 1312, outputTokens: 68, costUsd: 0.0024 } });
+      emit.complete();
+    });
+    const { user } = renderApp("/ask");
+    await user.type(screen.getByLabelText("Question"), "Where does Ana live?");
+    await user.click(screen.getByRole("button", { name: "Ask" }));
+
+    expect(await screen.findByText("1 LLM call · 1,312 tokens in · 68 out · $0.0024")).toBeInTheDocument();
+    expect(screen.queryByRole("note")).not.toBeInTheDocument();
+  });
+
+  it("shows the notice above the answer when the LLM could not answer", async () => {
+    fakeGraphQL({});
+    const notice = "The LLM could not answer (Anthropic is unreachable); this answer quotes the conversations instead.";
+    fakeWebSocket((_operation, emit) => {
+      emit.next({ ask: { ...answer, notice, llmCalls: 2, inputTokens: 2500, outputTokens: 0, costUsd: 0.0075 } });
+      emit.complete();
+    });
+    const { user } = renderApp("/ask");
+    await user.type(screen.getByLabelText("Question"), "Where does Ana live?");
+    await user.click(screen.getByRole("button", { name: "Ask" }));
+
+    const note = await screen.findByRole("note");
+    expect(note).toHaveTextContent(notice);
+    const output = screen.getByTestId("answer");
+    expect(output).toHaveTextContent("Ana moved to Lyon [1].");
+    // Above the answer, inside its card.
+    expect(note.compareDocumentPosition(output) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(within(screen.getByRole("region", { name: "Answer" })).getByRole("note")).toBe(note);
+    expect(screen.getByText("2 LLM calls · 2,500 tokens in · 0 out · $0.0075")).toBeInTheDocument();
   });
 
   it("asks a follow-up question when it is clicked", async () => {

@@ -3,8 +3,8 @@ import { Link } from "react-router";
 import { AskSubscription } from "../api/operations";
 import { subscribe } from "../api/ws";
 import { ErrorState } from "../components/ErrorState";
-import { formatDate } from "../components/format";
-import { askReducer, initialAskState } from "../core/ask";
+import { countOf, formatDate } from "../components/format";
+import { askReducer, initialAskState, type AskAnswerEvent } from "../core/ask";
 import { messageHref } from "../core/search";
 
 export function AskView() {
@@ -56,11 +56,17 @@ export function AskView() {
       {state.phase !== "idle" && (
         <section className="card answer" aria-labelledby="answer-heading">
           <h2 id="answer-heading">Answer</h2>
+          {answer?.notice && (
+            <p className="notice notice-warn" role="note">
+              {answer.notice}
+            </p>
+          )}
           <p className="answer-text" aria-live="polite" aria-busy={streaming} data-testid="answer">
             {state.text}
             {streaming && !state.text && <span className="muted">Reading your conversations…</span>}
             {streaming && <span className="cursor" aria-hidden="true">▍</span>}
           </p>
+          {answer && answer.llmCalls > 0 && <p className="hint answer-usage">{usageLine(answer)}</p>}
           {state.error && <ErrorState error={state.error} onRetry={() => ask(state.question)} />}
           {answer && !answer.found && <p className="muted">Nothing in the conversations answers this. Try other words.</p>}
           {answer && answer.citations.length > 0 && (
@@ -98,4 +104,19 @@ export function AskView() {
       )}
     </>
   );
+}
+
+/** "1 LLM call · 1,312 tokens in · 68 out · $0.0024". */
+function usageLine(answer: Pick<AskAnswerEvent, "llmCalls" | "inputTokens" | "outputTokens" | "costUsd">): string {
+  return [
+    countOf(answer.llmCalls, "LLM call"),
+    `${countOf(answer.inputTokens, "token")} in`,
+    `${answer.outputTokens.toLocaleString("en")} out`,
+    formatUsd(answer.costUsd),
+  ].join(" · ");
+}
+
+function formatUsd(cost: number): string {
+  if (cost > 0 && cost < 0.0001) return "<$0.0001";
+  return `$${cost.toFixed(cost >= 1 ? 2 : 4)}`;
 }

@@ -5,6 +5,7 @@ import { HealthQuery } from "../api/operations";
 import { ErrorState } from "../components/ErrorState";
 import { formatDate } from "../components/format";
 import { Skeleton } from "../components/Skeleton";
+import type { HealthQuery as HealthData } from "../gql/graphql";
 
 export const STATUS_REFRESH_MS = 5000;
 
@@ -36,19 +37,83 @@ export function StatusView() {
           <Service name="Worker" ok={query.data.health.worker.ok}>
             Last heartbeat: {formatDate(query.data.health.worker.lastHeartbeat)}
           </Service>
+          <LlmService llm={query.data.health.llm} />
         </div>
       )}
     </>
   );
 }
 
-function Service({ name, ok, children }: { name: string; ok: boolean; children: ReactNode }) {
+type LlmHealth = HealthData["health"]["llm"];
+
+const NAMES: Record<string, string> = {
+  anthropic: "Anthropic",
+  openai: "OpenAI",
+  local: "the local extractor (offline)",
+  extractive: "the offline answerer (quotes the conversations)",
+};
+
+function named(value: string): string {
+  return NAMES[value] ?? value;
+}
+
+function LlmService({ llm }: { llm: LlmHealth }) {
+  if (llm.provider === "none") {
+    return (
+      <Service
+        name="LLM"
+        ok
+        badge="offline"
+        hint={
+          <>
+            To turn an LLM on, set <code>LIBRARIAN_LLM_PROVIDER</code> and a key (or <code>ANTHROPIC_API_KEY</code> /{" "}
+            <code>OPENAI_API_KEY</code>) on the server.
+          </>
+        }
+      >
+        No LLM configured. Extraction runs offline with the local extractor, the weaker mode: it finds fewer facts and
+        relations than an LLM. Answers quote the conversations.
+      </Service>
+    );
+  }
+  return (
+    <Service name="LLM" ok={llm.ok}>
+      {named(llm.provider)} · {llm.model ?? "unknown model"}
+      <br />
+      Latency: {llm.latencyMs == null ? "—" : `${Math.round(llm.latencyMs).toLocaleString("en")} ms`}
+      {llm.error && <span className="error-inline"> {llm.error}</span>}
+      <br />
+      Extracts: {named(llm.extractor)}
+      <br />
+      Answers: {named(llm.answerer)}
+      <br />
+      <span className="muted">Checked: {formatDate(llm.checkedAt)}</span>
+    </Service>
+  );
+}
+
+function Service({
+  name,
+  ok,
+  badge,
+  hint,
+  children,
+}: {
+  name: string;
+  ok: boolean;
+  /** A neutral badge in place of ok/down (a service that is off by choice). */
+  badge?: string;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
+  const className = badge ? "badge" : ok ? "badge badge-complete" : "badge badge-failed";
   return (
     <section className="card service" aria-labelledby={`service-${name}`}>
       <h2 id={`service-${name}`}>
-        {name} <span className={ok ? "badge badge-complete" : "badge badge-failed"}>{ok ? "ok" : "down"}</span>
+        {name} <span className={className}>{badge ?? (ok ? "ok" : "down")}</span>
       </h2>
       <p>{children}</p>
+      {hint && <p className="hint">{hint}</p>}
     </section>
   );
 }

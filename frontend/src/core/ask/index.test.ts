@@ -10,7 +10,19 @@ describe("askReducer", () => {
     expect(state).toMatchObject({ text: "Ana lives in Lyon", phase: "streaming" });
     state = askReducer(state, {
       type: "event",
-      event: { __typename: "AskAnswer", text: "Ana lives in Lyon [1].", found: true, answerer: "extractive", followUps: [], citations: [] },
+      event: {
+        __typename: "AskAnswer",
+        text: "Ana lives in Lyon [1].",
+        found: true,
+        answerer: "extractive",
+        notice: null,
+        llmCalls: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        followUps: [],
+        citations: [],
+      },
     });
     expect(state).toMatchObject({ text: "Ana lives in Lyon [1].", phase: "done" });
   });
