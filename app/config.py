@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -139,6 +139,15 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
+
+    @field_validator(
+        "llm_model", "llm_api_key", "llm_base_url", "anthropic_api_key", "openai_api_key",
+        "anthropic_model", mode="before",
+    )  # fmt: skip
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``KEY=`` (as docker-compose passes an unset variable) means unset, not an empty key."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def llm_kind(self) -> str:

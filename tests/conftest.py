@@ -67,7 +67,8 @@ class Services:
             "LIBRARIAN_WORKER_STALE_AFTER_SECONDS": str(s.worker_stale_after_seconds),
             "LIBRARIAN_LOG_FORMAT": "json",
             # Offline, whatever the developer's shell holds (ANTHROPIC_API_KEY): a test that
-            # wants Claude's path says so and points it at a local port.
+            # wants an LLM's path says so and points it at a local port.
+            "LIBRARIAN_LLM_PROVIDER": "none",
             "LIBRARIAN_EXTRACTOR": "local",
             "LIBRARIAN_ANSWERER": "extractive",
         }
@@ -89,6 +90,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
         token_cache_seconds=0,
         worker_heartbeat_seconds=0.5,
         worker_stale_after_seconds=3,
+        llm_provider="none",
         extractor="local",
         answerer="extractive",
     )

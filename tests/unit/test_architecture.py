@@ -148,3 +148,12 @@ def test_no_module_is_past_the_size_limit() -> None:
         name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in MODULES.items()
     }
     assert {name: n for name, n in sizes.items() if n > MAX_LINES} == {}
+
+
+def test_every_package_is_a_regular_package() -> None:
+    # A folder without __init__.py is a namespace package, which setuptools' find leaves out
+    # of a built wheel (the Docker image), though an editable install still imports it.
+    folders = {p.parent for p in APP.rglob("*.py") if "__pycache__" not in p.parts}
+    assert {
+        str(f.relative_to(APP.parent)) for f in folders if not (f / "__init__.py").exists()
+    } == set()

@@ -35,3 +35,33 @@ def test_bad_port_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIBRARIAN_API_PORT", "70000")
     with pytest.raises(ValueError, match="api_port"):
         Settings()
+
+
+def test_the_llm_follows_the_keys_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "LIBRARIAN_LLM_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    offline = Settings(_env_file=None, llm_base_url="")
+    assert (offline.llm_kind, offline.extractor_name, offline.answerer_name) == (
+        "none", "local", "extractive"
+    )
+    claude = Settings(_env_file=None, anthropic_api_key="sk-ant-x")
+    assert (claude.llm_kind, claude.extractor_name, claude.answerer_name) == (
+        "anthropic", "anthropic", "anthropic"
+    )
+    ollama = Settings(_env_file=None, llm_base_url="http://127.0.0.1:11434/v1")
+    assert (ollama.llm_kind, ollama.llm_key) == ("openai", None)
+    forced = Settings(_env_file=None, anthropic_api_key="sk-ant-x", llm_provider="none")
+    assert (forced.extractor_name, forced.answerer_name) == ("local", "extractive")
+    local_only = Settings(_env_file=None, openai_api_key="sk-x", extractor="local")
+    assert (local_only.extractor_name, local_only.answerer_name) == ("local", "openai")
+
+
+def test_an_empty_key_is_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    # docker-compose passes an unset variable as an empty string.
+    for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "LIBRARIAN_LLM_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "")
+    monkeypatch.setenv("LIBRARIAN_LLM_BASE_URL", " ")
+    settings = Settings(_env_file=None)
+    assert settings.anthropic_api_key is None
+    assert settings.llm_kind == "none"
