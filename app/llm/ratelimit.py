@@ -25,7 +25,7 @@ log = structlog.get_logger(__name__)
 WINDOW_S: Final = 60
 
 # KEYS: requests, tokens. ARGV: rpm, tpm, tokens wanted, window ms.
-# Returns 0 when granted, else the milliseconds until the window ends.
+# Returns 0 when granted, 1 when this window has no room.
 _ACQUIRE: Final = """
 local requests = tonumber(redis.call('GET', KEYS[1]) or '0')
 local tokens = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -33,9 +33,7 @@ local rpm, tpm, wanted = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local over_requests = rpm > 0 and requests + 1 > rpm
 local over_tokens = tpm > 0 and tokens > 0 and tokens + wanted > tpm
 if over_requests or over_tokens then
-  local left = redis.call('PTTL', KEYS[1])
-  if left < 0 then left = tonumber(ARGV[4]) end
-  return left
+  return 1
 end
 redis.call('INCR', KEYS[1])
 redis.call('INCRBY', KEYS[2], wanted)
@@ -95,23 +93,23 @@ class RedisRateLimiter:
         self._clock = clock
         self._script = client.register_script(_ACQUIRE)
 
-    def _keys(self) -> list[str]:
-        minute = int(self._clock() // WINDOW_S)
+    def _keys(self, now: float) -> list[str]:
+        minute = int(now // WINDOW_S)
         base = f"llm:rate:{self._scope}:{minute}"
         return [f"{base}:requests", f"{base}:tokens"]
 
     def _try(self, tokens: int) -> float:
-        """0 when granted, else the seconds to wait."""
+        """0 when granted, else the seconds until this window ends."""
+        now = self._clock()
         try:
-            left_ms = int(
-                self._script(
-                    keys=self._keys(), args=[self._rpm, self._tpm, tokens, WINDOW_S * 1000]
-                )
-            )
+            args = [self._rpm, self._tpm, tokens, WINDOW_S * 1000]
+            refused = int(self._script(keys=self._keys(now), args=args))
         except redis.RedisError as exc:
             log.warning("llm.rate_limit_unavailable", scope=self._scope, error=str(exc))
             return 0.0
-        return left_ms / 1000
+        if not refused:
+            return 0.0
+        return round(WINDOW_S - now % WINDOW_S + 0.01, 3)  # just past the boundary
 
     def acquire(self, tokens: int) -> float:
         waited = 0.0
@@ -132,7 +130,7 @@ class RedisRateLimiter:
     def spend(self, tokens: int) -> None:
         if tokens <= 0:
             return
-        key = self._keys()[1]
+        key = self._keys(self._clock())[1]
         try:
             pipe = self._client.pipeline()
             pipe.incrby(key, tokens)
