@@ -457,6 +457,22 @@ def test_a_connection_error_is_retried(api: FakeAnthropic, sleeps: list[float]) 
     assert result.usage.llm_calls == 1
 
 
+def test_timeouts_are_retried_then_reported_unavailable(
+    api: FakeAnthropic, sleeps: list[float]
+) -> None:
+    for _ in range(3):
+        api.reply(0, httpx2.ReadTimeout("timed out"))
+
+    with pytest.raises(Unavailable) as raised:
+        extractor(api, sleeps, max_attempts=3).extract(WINDOW)
+
+    assert len(api.requests) == 3
+    assert len(sleeps) == 2
+    assert "ReadTimeout" in raised.value.message
+    assert "after 3 attempts" in raised.value.message
+    assert raised.value.details["usage"].llm_calls == 0
+
+
 # --- permanent failures -----------------------------------------------------------------------
 
 
