@@ -244,9 +244,18 @@ class Workers:
         return "\n".join(out)
 
     def stop_all(self) -> None:
+        """Stop as a supervisor stops Dramatiq: one SIGTERM to its main process, which passes
+        it on once. (Signalling the whole group made each worker process get it twice, exit
+        from its signal handler while Dramatiq's event-loop thread ran, and hang until it was
+        killed 20 s later.)"""
         for proc in self.procs:
             if proc.poll() is None:
-                self.kill(proc, signal.SIGTERM)
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill(proc)
 
 
 @pytest.fixture

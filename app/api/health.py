@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import cast
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import strawberry
 import structlog

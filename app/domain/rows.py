@@ -40,9 +40,11 @@ def relation_anchor(relation_id: str) -> str | None:
 
 
 def usage_row(usage: Usage) -> dict[str, float]:
+    """A Job's usage counts; its input tokens are all the model read (cache reads and writes
+    included), as an AskAnswer's are."""
     return {
         "llm_calls": usage.llm_calls,
-        "input_tokens": usage.input_tokens,
+        "input_tokens": usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens,
         "output_tokens": usage.output_tokens,
         "cost_usd": usage.cost_usd,
     }

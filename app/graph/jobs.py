@@ -177,6 +177,10 @@ class JobStore:
             "SET j.stage = $stage, j.progress = $progress", job, stage=stage, progress=progress
         )
 
+    async def set_extractor(self, job: Job, extractor: str) -> Job:
+        """Record the extractor that runs the job's extraction."""
+        return await self._claimed("SET j.extractor = $extractor", job, extractor=extractor)
+
     async def add_usage(self, job: Job, usage: dict[str, float]) -> None:
         await self._claimed(
             "SET j.llm_calls = coalesce(j.llm_calls, 0) + $u.llm_calls, "

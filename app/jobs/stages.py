@@ -120,6 +120,10 @@ class Stages:
     async def extract(self, job: Job) -> None:
         if await self.checkpoints.load(job.id, "extract") is not None:
             return
+        if job.extractor != self.deps.extractor.name:
+            # The Job (and the facts and decisions written from it) names the extractor that
+            # runs here, not the one the ingesting process had configured.
+            job = await self.jobs.set_extractor(job, self.deps.extractor.name)
         settings = self.deps.settings
         messages = await messages_of(self.deps.driver, settings.neo4j_database, job.source_id)
         combined = Extraction()

@@ -8,6 +8,7 @@ from app.graph.integrity import check
 from app.graph.tokens import IssuedToken
 from tests.api.conftest import Gql
 from tests.conftest import Services, Workers, wait_until
+from tests.llm_servers import FakeOpenAI
 
 INGEST = """
 mutation($input: ConversationInput!) {
@@ -122,28 +123,31 @@ async def test_ingest_while_redis_is_down_completes_after_it_returns(
 async def test_failing_job_ends_failed_with_its_error_and_can_be_retried(
     gql: Gql, admin_token: IssuedToken, workers: Workers
 ) -> None:
-    # Claude's endpoint pointed at a closed local port: every call fails, nothing leaves the host.
-    workers.start(
-        **FAST,
-        LIBRARIAN_EXTRACTOR="anthropic",
-        ANTHROPIC_API_KEY="sk-ant-test-not-a-key",
-        ANTHROPIC_BASE_URL="http://127.0.0.1:9",
-        LIBRARIAN_JOB_MAX_ATTEMPTS="2",
-        LIBRARIAN_JOB_RETRY_BACKOFF_SECONDS="0.1",
-    )
-    _, body = await gql(
-        INGEST, token=admin_token.secret, variables={"input": conversation("doomed", 6)}
-    )
-    job_id = body["data"]["ingestConversation"]["job"]["id"]
+    # An OpenAI-compatible server on loopback that refuses every extraction (HTTP 400): the
+    # job retries (a refusal may be the model's mood) and fails once its attempts are spent.
+    # (An unreachable LLM is waited for instead: tests/api/test_llm_providers.py.)
+    with FakeOpenAI(key="sk-test-refused-0123456789", model="gpt-4.1-mini").running() as fake:
+        fake.fail("extract", 400)
+        workers.start(
+            **fake.worker_env(
+                **FAST, LIBRARIAN_JOB_MAX_ATTEMPTS="2", LIBRARIAN_JOB_RETRY_BACKOFF_SECONDS="0.1"
+            )
+        )
+        _, body = await gql(
+            INGEST, token=admin_token.secret, variables={"input": conversation("doomed", 6)}
+        )
+        job_id = body["data"]["ingestConversation"]["job"]["id"]
 
-    async def failed() -> bool:
-        return (await _job(gql, admin_token.secret, job_id))["status"] == "FAILED"
+        async def failed() -> bool:
+            return (await _job(gql, admin_token.secret, job_id))["status"] == "FAILED"
 
-    await wait_until(failed, within=150, diagnose=workers.logs)
-    job = await _job(gql, admin_token.secret, job_id)
-    assert job["attempts"] == 2
-    assert job["stage"] == "extract"
-    assert "extract" in str(job["errorMessage"])
+        await wait_until(failed, within=150, diagnose=workers.logs)
+        job = await _job(gql, admin_token.secret, job_id)
+        assert job["attempts"] == 2
+        assert job["stage"] == "extract"
+        assert "extract" in str(job["errorMessage"])
+        assert "HTTP 400" in str(job["errorMessage"])
+        assert len(fake.of_kind("extract")) == 2  # one request per attempt: a 400 is not re-sent
 
     _, body = await gql(
         "mutation($id: ID!) { retryJob(id: $id) { status attempts } }",

@@ -96,7 +96,7 @@ async def test_near_synonyms_map_by_embedding_but_distinct_labels_stay_apart(
     assert fields["email_address"].score >= EMBEDDING_THRESHOLD
     # Inverses and loose relatives are close in embedding space but must not merge.
     relations = await registry(graph).stabilize(
-        "relation", {"child_of", "employer"}, embedder.embed
+        "relation", {"child_of", "employer"}, embedder.embed, lemmatize=label_lemmas
     )
     assert {k: (m.canonical, m.matched_by) for k, m in relations.items()} == {
         "child_of": ("child_of", "new"),

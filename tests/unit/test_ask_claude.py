@@ -226,9 +226,7 @@ def logs() -> Iterator[list[MutableMapping[str, Any]]]:
         yield captured
 
 
-def ClaudeAnswerer(
-    client: anthropic.AsyncAnthropic, **options: Any
-) -> LLMAnswerer:
+def ClaudeAnswerer(client: anthropic.AsyncAnthropic, **options: Any) -> LLMAnswerer:
     """The answerer on Claude, with the options the old ClaudeAnswerer took."""
     policy = RetryPolicy(
         max_attempts=options.pop("max_attempts", 3),

@@ -42,11 +42,15 @@ def test_the_llm_follows_the_keys_set(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     offline = Settings(_env_file=None, llm_base_url="")
     assert (offline.llm_kind, offline.extractor_name, offline.answerer_name) == (
-        "none", "local", "extractive"
+        "none",
+        "local",
+        "extractive",
     )
     claude = Settings(_env_file=None, anthropic_api_key="sk-ant-x")
     assert (claude.llm_kind, claude.extractor_name, claude.answerer_name) == (
-        "anthropic", "anthropic", "anthropic"
+        "anthropic",
+        "anthropic",
+        "anthropic",
     )
     ollama = Settings(_env_file=None, llm_base_url="http://127.0.0.1:11434/v1")
     assert (ollama.llm_kind, ollama.llm_key) == ("openai", None)
