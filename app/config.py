@@ -54,15 +54,18 @@ class Settings(BaseSettings):
     )
     llm_provider: Literal["auto", "none", "anthropic", "openai"] = Field(
         "auto",
-        description="The LLM behind extraction and answers. auto: anthropic when "
-        "ANTHROPIC_API_KEY is set, else openai when OPENAI_API_KEY or LIBRARIAN_LLM_BASE_URL "
-        "is set, else none (offline).",
+        description="The LLM behind extraction and answers. auto: openai when "
+        "LIBRARIAN_LLM_BASE_URL is set; else by LIBRARIAN_LLM_API_KEY (anthropic for an sk-ant- "
+        "key, else openai); else anthropic when ANTHROPIC_API_KEY is set, openai when "
+        "OPENAI_API_KEY is; else none (offline).",
     )
     llm_model: str | None = Field(
         None, description="Unset: claude-sonnet-4-6 (anthropic) or gpt-4.1-mini (openai)."
     )
     llm_api_key: SecretStr | None = Field(
-        None, description="Unset: ANTHROPIC_API_KEY or OPENAI_API_KEY, by provider."
+        None,
+        description="Unset: ANTHROPIC_API_KEY or OPENAI_API_KEY, by provider, but never sent "
+        "to a custom LIBRARIAN_LLM_BASE_URL (a local server needs none).",
     )
     llm_base_url: str | None = Field(
         None,
@@ -154,16 +157,25 @@ class Settings(BaseSettings):
         """``none``, ``anthropic`` or ``openai``."""
         if self.llm_provider != "auto":
             return self.llm_provider
-        if self.anthropic_api_key or self.extractor == "anthropic" or self.answerer == "anthropic":
+        if self.llm_base_url:
+            return "openai"  # a self-hosted or third-party endpoint speaks the OpenAI API
+        if self.llm_api_key:
+            key = self.llm_api_key.get_secret_value()
+            return "anthropic" if key.startswith("sk-ant-") else "openai"
+        if self.anthropic_api_key:
             return "anthropic"
-        if self.openai_api_key or self.llm_base_url:
+        if self.openai_api_key:
             return "openai"
         return "none"
 
     @property
     def llm_key(self) -> SecretStr | None:
+        """LIBRARIAN_LLM_API_KEY, else the vendor's own variable, but only for the vendor's own
+        host: a vendor's secret is never sent to a custom LIBRARIAN_LLM_BASE_URL."""
         if self.llm_api_key is not None:
             return self.llm_api_key
+        if self.llm_base_url:
+            return None
         kind = self.llm_kind
         return self.anthropic_api_key if kind == "anthropic" else self.openai_api_key
 

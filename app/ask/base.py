@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final, Protocol
 
-from app.extract.base import Usage
+from app.domain.usage import Usage
 
 __all__ = [
     "MAX_FOLLOW_UPS",

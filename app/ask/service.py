@@ -34,7 +34,7 @@ log = structlog.get_logger(__name__)
 
 MAX_PASSAGES: Final = 6
 #: A passage is the part of its message around the best match, at most this long: it bounds
-#: what an answerer reads (Claude's input tokens; the extractive answerer's embeddings).
+#: what an answerer reads (an LLM's input tokens; the extractive answerer's embeddings).
 PASSAGE_CHARS: Final = 1_500
 _MAX_ENTITY_HINTS: Final = 5
 _SEARCH_DEPTH: Final = 20

@@ -274,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation = sub.add_parser("eval", help="measure quality on the labelled sets")
     eval_sub = evaluation.add_subparsers(dest="eval_command", required=True)
     extraction = eval_sub.add_parser("extraction", help="P/R/F1 of entities, facts, relations")
-    extraction.add_argument("--extractor", choices=["local", "anthropic"], default="local")
+    extraction.add_argument("--extractor", choices=["local", "llm"], default="local")
     extraction.add_argument("--golden", help="directory of golden files (default tests/golden)")
     extraction.add_argument("--per-file", action="store_true")
     extraction.set_defaults(func=cmd_eval_extraction)

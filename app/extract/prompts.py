@@ -34,7 +34,7 @@ __all__ = [
     "normalise_label",
 ]
 
-EXTRACT_WINDOW = "extract_window.v1"
+EXTRACT_WINDOW = "extract_window.v2"
 """The prompt's name: logged with every call so calls can be counted per prompt and version."""
 
 ENTITY_TYPES = ("person", "organization", "place", "project", "product", "event")
@@ -52,8 +52,8 @@ RELATION_LABELS = (
 
 _INSTRUCTIONS = f"""\
 You read one window of a chat conversation and record what it states about people, \
-organizations, places, projects, products and events. Call the record_extraction tool exactly \
-once with everything you found (empty lists if the window states nothing worth recording).
+organizations, places, projects, products and events. Answer once, as record_extraction, with \
+everything you found (empty lists if the window states nothing worth recording).
 
 # Input
 The user turn holds <context> messages, then <window> messages, one JSON object per line: \
@@ -273,7 +273,7 @@ def extract_window(
     lines += [
         "</window>",
         "Window message ids you may cite: " + ", ".join(m.id for m in window),
-        "Record what the window states by calling record_extraction.",
+        "Record what the window states as record_extraction.",
     ]
     return Prompt(
         name=EXTRACT_WINDOW,

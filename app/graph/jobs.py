@@ -213,7 +213,7 @@ class JobStore:
     async def complete(self, job: Job) -> Job:
         return await self._claimed(
             "SET j.status = 'complete', j.stage = 'done', j.progress = 1.0, "
-            "    j.completed_at = datetime(), j.error_message = null "
+            "    j.completed_at = datetime(), j.error_message = null, j.llm_waits = 0 "
             "REMOVE j.lease_until, j.claim, j.checkpoint_extract, j.checkpoint_extract_partial, "
             "       j.checkpoint_resolve, "
             "       j.checkpoint_labels",
@@ -238,7 +238,8 @@ class JobStore:
         reconciler does not start it early)."""
         return await self._claimed(
             "SET j.error_message = $error, j.status = 'pending', j.lease_until = null, "
-            "    j.claim = null, j.attempts = coalesce(j.attempts, 1) - 1, "
+            "    j.claim = null, j.attempts = CASE WHEN coalesce(j.attempts, 0) > 0 "
+            "    THEN j.attempts - 1 ELSE 0 END, "
             "    j.llm_waits = coalesce(j.llm_waits, 0) + 1, "
             "    j.enqueued_at = datetime() + duration({milliseconds: $delay_ms})",
             job,
@@ -261,7 +262,7 @@ class JobStore:
             "MATCH (j:Job {id: $id}) SET j._lock = true "
             "WITH j WHERE j.status = 'failed' "
             "SET j.status = 'pending', j.attempts = 0, j.completed_at = null, "
-            "    j.enqueued_at = null, j.retried = coalesce(j.retried, 0) + 1 "
+            "    j.enqueued_at = null, j.retried = coalesce(j.retried, 0) + 1, j.llm_waits = 0 "
             "REMOVE j._lock" + _RETURN,
             id=job_id,
         )

@@ -25,6 +25,9 @@ __all__ = ["JobRunner", "PipelineDeps"]
 
 log = structlog.get_logger(__name__)
 LLM_WAIT_CAP_S = 900.0
+LLM_RETRY_AFTER_CAP_S = 3600.0
+#: About a day at the 15-minute cap; past it a job's LLM failures use up its attempts.
+LLM_MAX_WAITS = 100
 
 
 class JobRunner:
@@ -102,7 +105,11 @@ class JobRunner:
     ) -> Job | None:
         settings = self.deps.settings
         if isinstance(exc, LLMUnavailable | LLMRateLimited) and not always_final:
-            return await self._wait_for_llm(job, stage, exc)
+            waits = await self.jobs.llm_waits(job.id)
+            if waits < LLM_MAX_WAITS:
+                return await self._wait_for_llm(job, stage, exc, waits)
+            # A day of waiting: what fails this often is no outage (a model too slow for the
+            # timeout, say); it now uses up attempts like any failure.
         # A rejected key fails on every try: say so now instead of after four.
         always_final = always_final or isinstance(exc, LLMAuthFailed)
         final = always_final or job.attempts >= settings.job_max_attempts
@@ -123,17 +130,16 @@ class JobRunner:
         return job
 
     async def _wait_for_llm(
-        self, job: Job, stage: str, exc: LLMUnavailable | LLMRateLimited
+        self, job: Job, stage: str, exc: LLMUnavailable | LLMRateLimited, waits: int
     ) -> Job | None:
         """The LLM cannot be reached: the job waits and tries again (doubling the wait up to
         15 minutes, or longer when the vendor asks), visibly on the Job, without using up its
         attempts. Windows extracted before the outage are kept (``extract_partial``)."""
         settings = self.deps.settings
-        waits = await self.jobs.llm_waits(job.id)
-        delay = min(LLM_WAIT_CAP_S, settings.llm_unavailable_retry_seconds * 2**waits)
+        delay = min(LLM_WAIT_CAP_S, settings.llm_unavailable_retry_seconds * 2 ** min(waits, 16))
         hinted = exc.details.get("retry_after_s")
         if isinstance(hinted, int | float) and hinted > delay:
-            delay = float(hinted)
+            delay = min(float(hinted), LLM_RETRY_AFTER_CAP_S)  # a vendor's word, within reason
         message = (
             f"Waiting for the LLM: {exc.message}. Trying again in {_duration(delay)} "
             f"(wait {waits + 1}; nothing is lost)."

@@ -21,11 +21,13 @@ from app import changes
 from app.config import Settings
 from app.domain.labels import canonical_form, node_label
 from app.domain.match import Mention, decide
-from app.domain.models import Extraction
+from app.domain.models import Extraction, WindowMessage
 from app.domain.resolve import entity_id, entity_text, group_mentions
 from app.domain.rows import fact_rows, merge_window, relation_rows, usage_row
+from app.domain.usage import Usage
 from app.embed import Embedder
-from app.extract.base import Extractor, windows
+from app.errors import LibrarianError
+from app.extract.base import Extractor, ExtractResult, windows
 from app.graph.conversations import messages_of, store_staged_messages
 from app.graph.jobs import Job, JobStore
 from app.graph.knowledge import KnowledgeStore
@@ -132,27 +134,50 @@ class Stages:
         # An LLM's windows are paid for: keep each as it is done, so an outage (or a crash)
         # halfway resumes at the next window instead of paying for the first ones again.
         keep_each = self.deps.extractor.name != "local"
+        # What the windows were cut with and by whom: a checkpoint made otherwise is not resumed.
+        shape = {
+            "window": settings.extract_window,
+            "context": settings.extract_context,
+            "messages": len(messages),
+            "extractor": self.deps.extractor.name,
+            "model": getattr(self.deps.extractor, "model", None),
+        }
         done = 0
         partial = await self.checkpoints.load(job.id, "extract_partial") if keep_each else None
-        if partial is not None:
+        if partial is not None and partial.get("shape") == shape:
             done = int(partial["done"])
             combined = Extraction.model_validate(partial["extraction"])
             log.info("job.extract_resumed", windows_done=done, windows=total)
+        elif partial is not None:
+            log.info("job.extract_restarted", reason="windows or extractor changed")
         for i, (window, context) in enumerate(
             windows(messages, settings.extract_window, settings.extract_context)
         ):
             if i < done:
                 continue
-            result = await asyncio.to_thread(self.deps.extractor.extract, window, context=context)
+            result = await self._extract_window(job, window, context)
             merge_window(combined, result.extraction, f"w{i}", {m.id for m in window})
-            if result.usage.llm_calls:
-                await self.jobs.add_usage(job, usage_row(result.usage))
             if keep_each:
-                await self.checkpoints.save(
-                    job, "extract_partial", {"done": i + 1, "extraction": combined.model_dump()}
-                )
+                partial = {"shape": shape, "done": i + 1, "extraction": combined.model_dump()}
+                await self.checkpoints.save(job, "extract_partial", partial)
             await self._progress(job, "extract", STAGE_START["extract"] + span * (i + 1) / total)
         await self.checkpoints.save(job, "extract", combined.model_dump())
+
+    async def _extract_window(
+        self, job: Job, window: list[WindowMessage], context: list[WindowMessage]
+    ) -> ExtractResult:
+        """One window through the extractor; what an LLM charged is on the Job even when the
+        call failed in the end (re-asks of an answer that stayed invalid are paid for too)."""
+        try:
+            result = await asyncio.to_thread(self.deps.extractor.extract, window, context=context)
+        except LibrarianError as exc:
+            spent = exc.details.get("usage")
+            if isinstance(spent, Usage) and spent.llm_calls:
+                await self.jobs.add_usage(job, usage_row(spent))
+            raise
+        if result.usage.llm_calls:
+            await self.jobs.add_usage(job, usage_row(result.usage))
+        return result
 
     async def resolve(self, job: Job) -> None:
         """Group this source's mentions, then match each group against the whole graph.

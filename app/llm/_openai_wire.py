@@ -6,7 +6,6 @@ error becomes a :class:`Failure`.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -308,7 +307,8 @@ def make_clients(
         url = base_url if base_url is not None else (str(source.base_url) if source else None)
         if not key and url is not None and urlsplit(url).hostname != OPENAI_HOST:
             # A local server (Ollama, vLLM, llama.cpp) takes any key; the SDK insists on one.
-            key = os.environ.get("OPENAI_API_KEY") or "no-key"
+            # Never a stray OPENAI_API_KEY: that secret is OpenAI's, not this server's.
+            key = "no-key"
         try:
             client = client or openai.OpenAI(api_key=key, base_url=url, max_retries=0)
             async_client = async_client or openai.AsyncOpenAI(

@@ -247,8 +247,10 @@ class AnthropicLLM:
                     await stream.close()
                     usage.add(call.usage)
                     usage.cost_usd = self._prices.cost_usd(usage)
-                    self._limiter.spend(
-                        call.usage.input_tokens + call.usage.output_tokens - estimate
+                    # Off the event loop: a slow Redis must not stall every request.
+                    await asyncio.to_thread(
+                        self._limiter.spend,
+                        call.usage.input_tokens + call.usage.output_tokens - estimate,
                     )
             if failure is None:
                 self._log_stream(request, call, attempt, started)

@@ -21,7 +21,8 @@ class LLMNotConfigured(LibrarianError):
 
 def model_name(settings: Settings) -> str:
     kind = settings.llm_kind
-    return settings.llm_model or settings.anthropic_model or DEFAULT_MODELS.get(kind, "")
+    legacy = settings.anthropic_model if kind == "anthropic" else None
+    return settings.llm_model or legacy or DEFAULT_MODELS.get(kind, "")
 
 
 def create_llm(settings: Settings, *, limiter: RateLimiter | None = None) -> LLM | None:
@@ -38,7 +39,8 @@ def create_llm(settings: Settings, *, limiter: RateLimiter | None = None) -> LLM
     if kind == "anthropic":
         if key is None:
             raise LLMNotConfigured(
-                "LIBRARIAN_LLM_PROVIDER=anthropic needs LIBRARIAN_LLM_API_KEY or ANTHROPIC_API_KEY"
+                "the anthropic provider needs LIBRARIAN_LLM_API_KEY (or ANTHROPIC_API_KEY when "
+                "no LIBRARIAN_LLM_BASE_URL is set)"
             )
         from app.llm.anthropic import AnthropicLLM
 
@@ -49,6 +51,7 @@ def create_llm(settings: Settings, *, limiter: RateLimiter | None = None) -> LLM
             prices=prices,
             limiter=limiter,
             timeout_s=timeout,
+            stream_timeout_s=timeout,
         )
     if kind == "openai":
         from app.llm.openai import OpenAILLM
@@ -56,8 +59,8 @@ def create_llm(settings: Settings, *, limiter: RateLimiter | None = None) -> LLM
         # A local server (Ollama, vLLM, LM Studio) takes any key; OpenAI and Azure need one.
         if key is None and settings.llm_base_url is None:
             raise LLMNotConfigured(
-                "LIBRARIAN_LLM_PROVIDER=openai needs LIBRARIAN_LLM_API_KEY or OPENAI_API_KEY, "
-                "or LIBRARIAN_LLM_BASE_URL for a local server"
+                "the openai provider needs LIBRARIAN_LLM_API_KEY or OPENAI_API_KEY, or "
+                "LIBRARIAN_LLM_BASE_URL for a local server"
             )
         return OpenAILLM(
             model=model,

@@ -37,8 +37,9 @@ if over_requests or over_tokens then
 end
 redis.call('INCR', KEYS[1])
 redis.call('INCRBY', KEYS[2], wanted)
-redis.call('PEXPIRE', KEYS[1], ARGV[4], 'NX')
-redis.call('PEXPIRE', KEYS[2], ARGV[4], 'NX')
+-- Expire once, when the window's keys are new (PEXPIRE NX would need Redis 7).
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+if redis.call('PTTL', KEYS[2]) < 0 then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
 return 0
 """
 
@@ -132,9 +133,7 @@ class RedisRateLimiter:
             return
         key = self._keys(self._clock())[1]
         try:
-            pipe = self._client.pipeline()
-            pipe.incrby(key, tokens)
-            pipe.expire(key, WINDOW_S, nx=True)
-            pipe.execute()
+            if self._client.incrby(key, tokens) == tokens:  # a new key: it expires with its minute
+                self._client.expire(key, WINDOW_S)
         except redis.RedisError as exc:
             log.warning("llm.rate_limit_unavailable", scope=self._scope, error=str(exc))

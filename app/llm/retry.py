@@ -34,6 +34,8 @@ T = TypeVar("T")
 
 # Error types a vendor may report inside a 200 stream that sending again will not fix.
 _AUTH_ERROR_TYPES = frozenset({"authentication_error", "permission_error", "invalid_api_key"})
+# A timeout, a conflict and a rate limit are worth another try, as both vendors' SDKs retry them.
+_RETRIED_STATUSES = frozenset({408, 409, 429})
 # Out of credit is not a wrong key: it is refused (LLMRejected) with the vendor's own words.
 _PERMANENT_ERROR_TYPES = frozenset(
     {
@@ -105,9 +107,12 @@ class Failure:
         kind: Literal["retry", "auth", "rejected"]
         if status in (401, 403) or reasons & _AUTH_ERROR_TYPES:
             kind = "auth"
-        elif (not in_stream and status != 429 and status < 500) or (
-            in_stream and reasons & _PERMANENT_ERROR_TYPES
+        elif reasons & _PERMANENT_ERROR_TYPES - {"invalid_request_error"} or (
+            in_stream and "invalid_request_error" in reasons
         ):
+            # Out of credit comes as a 429 from OpenAI: waiting will not top it up.
+            kind = "rejected"
+        elif not in_stream and status not in _RETRIED_STATUSES and status < 500:
             kind = "rejected"
         else:
             kind = "retry"

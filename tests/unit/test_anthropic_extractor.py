@@ -235,7 +235,7 @@ def test_the_cached_prefix_is_identical_across_windows() -> None:
     assert first.system == second.system
     assert (first.tool_name, first.tool_description) == (second.tool_name, second.tool_description)
     assert first.user != second.user
-    assert first.name == "extract_window.v1"
+    assert first.name == "extract_window.v2"
 
 
 def test_one_call_per_window_of_twenty_plus_messages(
@@ -528,7 +528,7 @@ def test_each_call_is_logged_with_tokens_and_latency_but_no_message_text(
     [call] = [e for e in logs if e["event"] == "llm.call"]
     assert call["log_level"] == "info"
     assert call["model"] == "claude-sonnet-4-6"
-    assert call["prompt"] == "extract_window.v1"
+    assert call["prompt"] == "extract_window.v2"
     assert call["window_first_id"] == "m-01"
     assert (call["attempt"], call["reask"]) == (1, 0)
     assert (call["input_tokens"], call["output_tokens"]) == (1250, 310)

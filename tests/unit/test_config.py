@@ -69,3 +69,28 @@ def test_an_empty_key_is_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(_env_file=None)
     assert settings.anthropic_api_key is None
     assert settings.llm_kind == "none"
+
+
+def test_a_vendor_key_is_never_sent_to_a_custom_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "LIBRARIAN_LLM_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    ollama = Settings(
+        _env_file=None,
+        anthropic_api_key="sk-ant-real",
+        openai_api_key="sk-real",
+        llm_base_url="http://127.0.0.1:11434/v1",
+    )
+    assert (ollama.llm_kind, ollama.llm_key) == ("openai", None)
+    proxied = Settings(_env_file=None, llm_base_url="http://proxy.local/v1", llm_api_key="sk-p")
+    assert proxied.llm_key is not None
+    assert proxied.llm_key.get_secret_value() == "sk-p"
+
+
+def test_librarian_llm_api_key_alone_picks_its_vendor(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "LIBRARIAN_LLM_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    assert Settings(_env_file=None, llm_api_key="sk-ant-abc").llm_kind == "anthropic"
+    assert Settings(_env_file=None, llm_api_key="sk-proj-abc").llm_kind == "openai"
+    # The old extractor value means "the LLM", not "Anthropic whatever is configured".
+    old = Settings(_env_file=None, openai_api_key="sk-x", extractor="anthropic")
+    assert (old.llm_kind, old.extractor_name) == ("openai", "openai")
