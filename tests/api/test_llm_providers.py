@@ -8,7 +8,6 @@ with them, and what happens when the vendor is down or refuses the key.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 from collections.abc import Iterator
@@ -17,8 +16,6 @@ from typing import Any
 import neo4j
 import pytest
 import redis.asyncio
-import websockets
-from websockets.typing import Subprotocol
 
 from app.asgi import create_app
 from app.config import Settings
@@ -29,7 +26,7 @@ from app.jobs.broker import create_broker
 from app.jobs.queue import JobQueue
 from app.jobs.runner import JobRunner, PipelineDeps
 from app.llm.retry import RetryPolicy
-from tests.api.conftest import Gql
+from tests.api.conftest import Gql, subscribe
 from tests.conftest import Services, Workers, wait_until
 from tests.llm_servers import FakeAnthropic, FakeOpenAI, FakeVendor, serving
 
@@ -307,23 +304,10 @@ async def _prepare_for_ask(
 
 
 async def _ask(api_url: str, token: str, question: str) -> list[dict[str, Any]]:
-    """The events of one ``ask`` over graphql-transport-ws, up to ``complete``."""
-    url = api_url.replace("http://", "ws://") + "/graphql"
-    events: list[dict[str, Any]] = []
-    async with websockets.connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
-        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
-        await ws.send(json.dumps(init))
-        assert json.loads(await ws.recv())["type"] == "connection_ack"
-        payload = {"query": ASK, "variables": {"q": question}}
-        await ws.send(json.dumps({"id": "a", "type": "subscribe", "payload": payload}))
-        while True:
-            async with asyncio.timeout(60):
-                message = json.loads(await ws.recv())
-            if message["type"] == "complete":
-                return events
-            assert message["type"] == "next", message
-            assert "errors" not in message["payload"], message
-            events.append(message["payload"]["data"]["ask"])
+    """The events of one ``ask``, none of them an error."""
+    payloads = await subscribe(api_url, token, ASK, {"q": question})
+    assert all("errors" not in p for p in payloads), payloads
+    return [p["data"]["ask"] for p in payloads]
 
 
 QUESTION = "What does Ana Costa do at the aquarium?"

@@ -30,7 +30,7 @@ from app.extract.factory import create_extractor
 from app.graph.tokens import Scope, TokenStore
 from app.llm.anthropic import AnthropicLLM
 from app.search.engine import Searcher, SearchKind, SearchMode, SearchRequest
-from tests.api.conftest import Gql, codes
+from tests.api.conftest import Gql, codes, subscribe
 from tests.conftest import Services
 from tests.unit.test_ask_claude import FakeAnthropic, stream_of
 
@@ -323,21 +323,8 @@ ASK = """subscription($q: String!) { ask(question: $q) {
 
 
 async def _ask(api_url: str, token: str, question: str) -> list[dict[str, Any]]:
-    url = api_url.replace("http://", "ws://") + "/graphql"
-    events: list[dict[str, Any]] = []
-    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:
-        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
-        await ws.send(json.dumps(init))
-        assert json.loads(await ws.recv())["type"] == "connection_ack"
-        payload = {"query": ASK, "variables": {"q": question}}
-        await ws.send(json.dumps({"id": "a", "type": "subscribe", "payload": payload}))
-        while True:
-            async with asyncio.timeout(60):
-                message = json.loads(await ws.recv())
-            if message["type"] == "complete":
-                return events
-            assert message["type"] == "next", message
-            events.append(message["payload"]["data"]["ask"])
+    payloads = await subscribe(api_url, token, ASK, {"q": question})
+    return [p["data"]["ask"] for p in payloads]
 
 
 async def test_ask_streams_tokens_then_an_answer_citing_golden_messages(
