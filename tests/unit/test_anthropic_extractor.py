@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, MutableMapping
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +17,6 @@ from typing import Any
 import anthropic
 import httpx2
 import pytest
-import structlog
 
 from app.domain.models import WindowMessage
 from app.errors import RateLimited, Unavailable
@@ -106,17 +105,6 @@ class FakeAnthropic:
 @pytest.fixture
 def api() -> FakeAnthropic:
     return FakeAnthropic()
-
-
-@pytest.fixture
-def sleeps() -> list[float]:
-    return []
-
-
-@pytest.fixture
-def logs() -> Iterator[list[MutableMapping[str, Any]]]:
-    with structlog.testing.capture_logs() as captured:
-        yield captured
 
 
 def extractor(api: FakeAnthropic, sleeps: list[float], **options: Any) -> LLMExtractor:

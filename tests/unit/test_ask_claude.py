@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import AsyncIterator, Iterator, MutableMapping
+from collections.abc import AsyncIterator, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +19,6 @@ from typing import Any
 import anthropic
 import httpx2
 import pytest
-import structlog
 
 from app.ask.base import NOTHING_FOUND, Answer, Answerer, AnswerEvent, EntityHint, Passage, Token
 from app.ask.llm import LLMAnswerer
@@ -213,17 +212,6 @@ async def _pieces(body: bytes, chunk: int | None, fail_after: int | None) -> Asy
 @pytest.fixture
 def api() -> FakeAnthropic:
     return FakeAnthropic()
-
-
-@pytest.fixture
-def sleeps() -> list[float]:
-    return []
-
-
-@pytest.fixture
-def logs() -> Iterator[list[MutableMapping[str, Any]]]:
-    with structlog.testing.capture_logs() as captured:
-        yield captured
 
 
 def ClaudeAnswerer(client: anthropic.AsyncAnthropic, **options: Any) -> LLMAnswerer:

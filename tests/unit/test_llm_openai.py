@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import AsyncIterator, Iterator, MutableMapping
+from collections.abc import AsyncIterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -17,7 +17,6 @@ from typing import Any, Literal
 import httpx2
 import openai
 import pytest
-import structlog
 from pydantic import BaseModel, Field
 
 from app.errors import RateLimited, Unavailable
@@ -153,17 +152,6 @@ async def _cut(body: bytes, fail_after: int) -> AsyncIterator[bytes]:
 @pytest.fixture
 def server() -> FakeServer:
     return FakeServer()
-
-
-@pytest.fixture
-def sleeps() -> list[float]:
-    return []
-
-
-@pytest.fixture
-def logs() -> Iterator[list[MutableMapping[str, Any]]]:
-    with structlog.testing.capture_logs() as captured:
-        yield captured
 
 
 def llm(server: FakeServer, sleeps: list[float], **options: Any) -> OpenAILLM:
