@@ -1,4 +1,9 @@
-"""What an extractor sees and what it returns: mentions that cite the messages they came from."""
+"""What an extractor sees and what it returns: mentions that cite the messages they came from.
+
+Dates in mentions are partial ISO dates whose length is their precision: ``2024`` (year),
+``2024-03`` (month) or ``2024-03-09`` (day), resolved against the timestamp of the message that
+says them ("yesterday" in a message of 10 March 2024 is ``2024-03-09``).
+"""
 
 from __future__ import annotations
 
@@ -33,6 +38,12 @@ class FactMention(BaseModel):
     value: str
     confidence: float = Field(0.8, ge=0, le=1)
     message_ids: list[str] = Field(min_length=1)
+    valid_from: str | None = Field(
+        None,
+        description="When it starts to hold in the world, as the text says: a partial ISO date.",
+    )
+    valid_to: str | None = Field(None, description="When it stops holding: a partial ISO date.")
+    event_date: str | None = Field(None, description="When it happened, for an event.")
 
 
 class RelationMention(BaseModel):
@@ -41,6 +52,12 @@ class RelationMention(BaseModel):
     label: str = Field(description="Raw relation label, e.g. 'works_at', 'sibling_of'.")
     confidence: float = Field(0.8, ge=0, le=1)
     message_ids: list[str] = Field(min_length=1)
+    valid_from: str | None = Field(
+        None,
+        description="When it starts to hold in the world, as the text says: a partial ISO date.",
+    )
+    valid_to: str | None = Field(None, description="When it stops holding: a partial ISO date.")
+    event_date: str | None = Field(None, description="When it happened, for an event.")
 
 
 class Extraction(BaseModel):
