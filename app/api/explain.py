@@ -93,6 +93,25 @@ class MergeEvent:
     actor: str | None
 
 
+@strawberry.type(description="The other side of a history link, with the messages that say it.")
+class HistorySide:
+    fact: Fact | None
+    relation: Relation | None
+    messages: list[Message] = strawberry.field(
+        description="The messages that say it, in conversation order (the first 100)."
+    )
+
+    @classmethod
+    def from_found(cls, side: dict[str, Any] | None) -> HistorySide | None:
+        if side is None:
+            return None
+        return cls(
+            fact=Fact.from_row(side["fact"]) if side["fact"] else None,
+            relation=Relation.from_row(side["relation"]) if side["relation"] else None,
+            messages=[Message.from_row(m) for m in side["messages"]],
+        )
+
+
 @strawberry.type(description="Why a fact or relation exists.")
 class Explanation:
     fact: Fact | None
@@ -108,6 +127,10 @@ class Explanation:
         description="How those jobs resolved the mentions into its entities."
     )
     merges: list[MergeEvent] = strawberry.field(description="Merges involving its entities.")
+    superseded_by: HistorySide | None = strawberry.field(
+        description="The newer value that superseded it (a single-valued field or relation)."
+    )
+    supersedes: HistorySide | None = strawberry.field(description="The older value it superseded.")
 
 
 async def explain(info: Info[Context, None], id: strawberry.ID) -> Explanation:
@@ -146,4 +169,6 @@ async def explain(info: Info[Context, None], id: strawberry.ID) -> Explanation:
             )
             for m in found["merges"]
         ],
+        superseded_by=HistorySide.from_found(found["superseded_by"]),
+        supersedes=HistorySide.from_found(found["supersedes"]),
     )

@@ -16,11 +16,22 @@ from app.graph import browse
 from app.graph.browse import Reader
 
 Row = dict[str, Any]
-PageKey = tuple[str, Any, int]  # (parent id, after key, rows to read)
+# (parent id, after key, rows to read), and for facts and relations the time view's mode and
+# point (app.graph.timeview).
+PageKey = tuple[str, Any, int] | tuple[str, Any, int, str, str]
+ViewKey = tuple[str, str, str]  # (entity id, mode, point)
 
 
 def _page_keys(field: str, keys: list[PageKey]) -> list[dict[str, Any]]:
-    return [{field: k[0], "after": k[1], "limit": k[2]} for k in keys]
+    return [
+        {
+            field: k[0],
+            "after": k[1],
+            "limit": k[2],
+            **dict(zip(("mode", "point"), k[3:], strict=False)),
+        }
+        for k in keys
+    ]
 
 
 def _pages(
@@ -59,6 +70,13 @@ class Loaders:
 
             return DataLoader(load_fn=load)
 
+        def counts_in_view(kind: str) -> DataLoader[ViewKey, int]:
+            async def load(keys: list[ViewKey]) -> list[int]:
+                views = [{"entity": k[0], "mode": k[1], "point": k[2]} for k in keys]
+                return await browse.counts_in_view(db, kind, views)
+
+            return DataLoader(load_fn=load)
+
         def relations(direction: str) -> DataLoader[PageKey, list[Row]]:
             async def run(reader: Reader, keys: list[dict[str, Any]]) -> list[list[Row]]:
                 return await browse.relations_of(reader, direction, keys)
@@ -77,3 +95,4 @@ class Loaders:
         self.count = {
             kind: counts(kind) for kind in ("facts", "messages", "neighbors", "OUT", "IN", "BOTH")
         }
+        self.count_in_view = {kind: counts_in_view(kind) for kind in ("facts", "OUT", "IN", "BOTH")}

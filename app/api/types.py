@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -16,6 +16,8 @@ from strawberry.types import Info
 from app.api.context import Context
 from app.api.pagination import Connection, Node, connection, page
 from app.api.scalars import native
+from app.api.timeview import AS_OF, HISTORY, VIEW, Timed, time_fields, view
+from app.graph import browse
 from app.graph.jobs import Job as StoredJob
 from app.graph.jobs import JobStore
 
@@ -72,8 +74,34 @@ class Message(Node):
         return Conversation.from_record(row)
 
 
+async def _fact(info: Info[Context, None], fact_id: str | None) -> Fact | None:
+    row = await info.context.loaders.fact.load(fact_id) if fact_id else None
+    return Fact.from_row(row) if row else None
+
+
+async def _newer_fact(root: Fact, info: Info[Context, None]) -> Fact | None:
+    return await _fact(info, root.superseded_by_id)
+
+
+async def _older_fact(root: Fact, info: Info[Context, None]) -> Fact | None:
+    return await _fact(info, root.supersedes_id)
+
+
+async def _relation(info: Info[Context, None], relation_id: str | None) -> Relation | None:
+    row = await browse.relation_by_id(info.context.db, relation_id) if relation_id else None
+    return Relation.from_row(row) if row else None
+
+
+async def _newer_relation(root: Relation, info: Info[Context, None]) -> Relation | None:
+    return await _relation(info, root.superseded_by_id)
+
+
+async def _older_relation(root: Relation, info: Info[Context, None]) -> Relation | None:
+    return await _relation(info, root.supersedes_id)
+
+
 @strawberry.type
-class Fact(Node):
+class Fact(Timed, Node):
     id: strawberry.ID
     field: str = strawberry.field(description="The canonical field label.")
     raw_field: str = strawberry.field(description="The field as the extractor named it.")
@@ -97,6 +125,7 @@ class Fact(Node):
             extractor=row.get("extractor"),
             job_id=strawberry.ID(job) if job else None,
             entity_id=row["entity_id"],
+            **time_fields(row),
         )
 
     @strawberry.field
@@ -104,9 +133,16 @@ class Fact(Node):
         """The entity the fact is about (a survivor after merges)."""
         return await _entity(info, self.entity_id)
 
+    superseded_by: Fact | None = strawberry.field(
+        resolver=_newer_fact, description="The newer value of this single-valued field, if any."
+    )
+    supersedes: Fact | None = strawberry.field(
+        resolver=_older_fact, description="The older value this one replaced, if any."
+    )
+
 
 @strawberry.type
-class Relation(Node):
+class Relation(Timed, Node):
     id: strawberry.ID
     label: str = strawberry.field(description="The canonical relation label.")
     raw_label: str | None = strawberry.field(description="The label as the extractor named it.")
@@ -129,6 +165,7 @@ class Relation(Node):
             last_seen=native(row.get("last_seen")),
             source_id=row["source_id"],
             target_id=row["target_id"],
+            **time_fields(row),
         )
 
     @strawberry.field
@@ -139,17 +176,31 @@ class Relation(Node):
     async def target(self, info: Info[Context, None]) -> Entity:
         return await _entity(info, self.target_id)
 
+    superseded_by: Relation | None = strawberry.field(
+        resolver=_newer_relation,
+        description="The newer value of this single-valued relation, if any.",
+    )
+    supersedes: Relation | None = strawberry.field(
+        resolver=_older_relation, description="The older value this one replaced, if any."
+    )
+
 
 async def _entity_facts(
-    root: Entity, info: Info[Context, None], first: int | None = None, after: str | None = None
+    root: Entity,
+    info: Info[Context, None],
+    first: int | None = None,
+    after: str | None = None,
+    as_of: Annotated[str | None, strawberry.argument(description=AS_OF)] = None,
+    include_history: Annotated[bool, strawberry.argument(description=HISTORY)] = False,
 ) -> Connection[Fact]:
     loaders = info.context.loaders
+    time = view(as_of, include_history)
     request = page(first, after, "entity.facts", (str,))
     start = request.after[0] if request.after else ""
-    rows = await loaders.facts_of.load((str(root.id), start, request.fetch))
+    rows = await loaders.facts_of.load((str(root.id), start, request.fetch, time.mode, time.point))
 
     async def count() -> int:
-        return await loaders.count["facts"].load(str(root.id))
+        return await loaders.count_in_view["facts"].load((str(root.id), time.mode, time.point))
 
     return connection(rows, request, lambda r: [r["id"]], Fact.from_row, count)
 
@@ -160,14 +211,20 @@ async def _entity_relations(
     first: int | None = None,
     after: str | None = None,
     direction: Direction = Direction.BOTH,
+    as_of: Annotated[str | None, strawberry.argument(description=AS_OF)] = None,
+    include_history: Annotated[bool, strawberry.argument(description=HISTORY)] = False,
 ) -> Connection[Relation]:
     loaders = info.context.loaders
+    time = view(as_of, include_history)
     request = page(first, after, "entity.relations", (str,))
     start = request.after[0] if request.after else ""
-    rows = await loaders.relations_of[direction.value].load((str(root.id), start, request.fetch))
+    rows = await loaders.relations_of[direction.value].load(
+        (str(root.id), start, request.fetch, time.mode, time.point)
+    )
 
     async def count() -> int:
-        return await loaders.count[direction.value].load(str(root.id))
+        key = (str(root.id), time.mode, time.point)
+        return await loaders.count_in_view[direction.value].load(key)
 
     return connection(rows, request, lambda r: [r["id"]], Relation.from_row, count)
 
@@ -206,10 +263,10 @@ class Entity(Node):
         )
 
     facts: Connection[Fact] = strawberry.field(
-        resolver=_entity_facts, description="Facts about this entity, by id."
+        resolver=_entity_facts, description="Facts about this entity, by id. " + VIEW
     )
     relations: Connection[Relation] = strawberry.field(
-        resolver=_entity_relations, description="Relations with other entities, by relation id."
+        resolver=_entity_relations, description="Relations, by relation id. " + VIEW
     )
     neighbors: Connection[Entity] = strawberry.field(
         resolver=_entity_neighbors,

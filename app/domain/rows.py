@@ -7,10 +7,18 @@ import hashlib
 from collections import Counter
 from typing import Any
 
+import structlog
+
+from app.domain.dates import clean, earliest, latest
 from app.domain.labels import relationship_type
-from app.domain.models import Extraction
+from app.domain.models import Extraction, FactMention, RelationMention
 from app.domain.normalize import normalize_name
 from app.domain.usage import Usage
+
+log = structlog.get_logger(__name__)
+
+#: The time fields a mention may carry (partial ISO dates, ``app.domain.dates``).
+TIME_FIELDS = ("valid_from", "valid_to", "event_date")
 
 
 def fact_id(entity_id: str, field: str, normalized_value: str) -> str:
@@ -98,6 +106,7 @@ def fact_rows(
             "value": value,
             "confidence": fact.confidence,
             "message_ids": list(fact.message_ids),
+            **_times(fact, row_kind="fact", label=field),
         }
         _add(rows, usage, field, row)
     return list(rows.values()), usage
@@ -123,6 +132,7 @@ def relation_rows(
             "raw_label": rel.label,
             "confidence": rel.confidence,
             "message_ids": list(rel.message_ids),
+            **_times(rel, row_kind="relation", label=label),
         }
         _add(rows, usage, label, row)
     return list(rows.values()), usage
@@ -131,7 +141,8 @@ def relation_rows(
 def _add(
     rows: dict[str, dict[str, Any]], usage: Counter[str], label: str, row: dict[str, Any]
 ) -> None:
-    """Keep one row per id: the highest confidence and every citing message."""
+    """Keep one row per id: the highest confidence, every citing message, the earliest start
+    and event date and the latest end (a date the text gives always beats none)."""
     existing = rows.get(row["id"])
     if existing is None:
         rows[row["id"]] = row
@@ -139,3 +150,28 @@ def _add(
         return
     existing["confidence"] = max(existing["confidence"], row["confidence"])
     existing["message_ids"] = sorted(set(existing["message_ids"]) | set(row["message_ids"]))
+    existing["valid_from"] = earliest(existing["valid_from"], row["valid_from"])
+    existing["valid_to"] = latest(existing["valid_to"], row["valid_to"])
+    existing["event_date"] = earliest(existing["event_date"], row["event_date"])
+
+
+def _times(
+    mention: FactMention | RelationMention, *, row_kind: str, label: str
+) -> dict[str, str | None]:
+    """The mention's dates; a malformed one is dropped and logged, never stored."""
+    out: dict[str, str | None] = {}
+    for name in TIME_FIELDS:
+        raw = getattr(mention, name)
+        try:
+            out[name] = clean(raw)
+        except ValueError:
+            # The value is not logged: an extractor may have copied message text into it.
+            log.warning(
+                "extract.date_dropped",
+                kind=row_kind,
+                label=label,
+                field=name,
+                reason="not a partial ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
+            )
+            out[name] = None
+    return out

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from app.domain.rows import relation_anchor
+from app.graph.timeview import held
 
 
 class Reader(Protocol):
@@ -25,7 +26,11 @@ class Reader(Protocol):
 ENTITY = "{.id, .name, .type, .aliases, created_at: $v.created_at.epochMillis}"
 FACT = (
     "{.id, .field, .raw_field, .value, .confidence, .entity_id, "
-    "created_at: $v.created_at.epochMillis, .extractor, .job_id}"
+    "created_at: $v.created_at.epochMillis, .extractor, .job_id, "
+    ".valid_from, .valid_to, .valid_to_source, .event_date, "
+    "first_said: $v.first_said.epochMillis, last_said: $v.last_said.epochMillis, "
+    "superseded_by: [($v)-[:SUPERSEDED_BY]->(sup_next:Fact) | sup_next.id][0], "
+    "supersedes: [($v)<-[:SUPERSEDED_BY]-(sup_prev:Fact) | sup_prev.id][0]}"
 )
 MESSAGE = (
     "{.id, .seq, .speaker, .text, timestamp: $v.timestamp.epochMillis, .conversation_id, "
@@ -43,7 +48,11 @@ def proj(var: str, shape: str) -> str:
 RELATION = (
     "{id: r.id, label: r.label, raw_label: r.raw_label, confidence: r.confidence, "
     "source_id: a.id, target_id: b.id, evidence: r.evidence, "
-    "first_seen: r.first_seen.epochMillis, last_seen: r.last_seen.epochMillis}"
+    "first_seen: r.first_seen.epochMillis, last_seen: r.last_seen.epochMillis, "
+    "valid_from: r.valid_from, valid_to: r.valid_to, valid_to_source: r.valid_to_source, "
+    "event_date: r.event_date, first_said: r.first_said.epochMillis, "
+    "last_said: r.last_said.epochMillis, superseded_by: r.superseded_by, "
+    "supersedes: r.supersedes}"
 )
 # Relations are entity-to-entity relationships with an id; MERGED_INTO has none.
 IS_RELATION = "r.id IS NOT NULL AND type(r) <> 'MERGED_INTO'"
@@ -281,15 +290,21 @@ async def _pages_per_key(
 
 
 async def facts_of(db: Reader, keys: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """For each ``{entity, after, limit}``, its facts by id (the (entity_id, id) index)."""
+    """For each ``{entity, after, limit, mode, point}``, its facts by id (the (entity_id, id)
+    index) that the time view (``app.graph.timeview``) shows."""
     return await _pages_per_key(
         db,
-        keys,
+        [_viewed(k) for k in keys],
         "MATCH (x:Fact) USING INDEX x:Fact(entity_id, id) "
-        "WHERE x.entity_id = k.entity AND x.id > k.after "
+        f"WHERE x.entity_id = k.entity AND x.id > k.after AND {held('x', 'fact')} "
         "RETURN x ORDER BY x.entity_id, x.id LIMIT $limit",
         proj("x", FACT),
     )
+
+
+def _viewed(key: dict[str, Any]) -> dict[str, Any]:
+    """A page key with a time view; none given means every value."""
+    return {"mode": "all", "point": "", **{k: v for k, v in key.items() if v is not None}}
 
 
 def _direction(arrow: str) -> str:
@@ -312,7 +327,9 @@ async def relations_of(
         keys,
         "MATCH (e:Entity {id: k.entity}) "
         f"MATCH {_direction(direction)} WHERE {IS_RELATION} AND r.id > k.after "
-        "RETURN r, startNode(r) AS a, endNode(r) AS b ORDER BY r.id LIMIT $limit",
+        "WITH k, r, startNode(r) AS a, endNode(r) AS b "
+        f"WHERE {held('r', 'relation', start_node='a')} "
+        "RETURN r, a, b ORDER BY r.id LIMIT $limit",
         RELATION,
     )
 
@@ -339,6 +356,26 @@ async def messages_of(db: Reader, keys: list[dict[str, Any]]) -> list[list[dict[
         "RETURN m ORDER BY m.conversation_id, m.seq LIMIT $limit",
         proj("m", MESSAGE),
     )
+
+
+async def counts_in_view(db: Reader, kind: str, keys: list[dict[str, Any]]) -> list[int]:
+    """Per ``{entity, mode, point}``: its facts or relations (OUT/IN/BOTH) the view shows."""
+    if kind == "facts":
+        pattern = f"MATCH (x:Fact) WHERE x.entity_id = k.entity AND {held('x', 'fact')} RETURN x"
+    else:
+        pattern = (
+            f"MATCH (e:Entity {{id: k.entity}}) MATCH {_direction(kind)} WHERE {IS_RELATION} "
+            f"WITH k, r, startNode(r) AS a WHERE {held('r', 'relation', start_node='a')} RETURN r"
+        )
+    records = await db.read(
+        "UNWIND range(0, size($keys) - 1) AS i WITH i, $keys[i] AS k "
+        f"RETURN i, COUNT {{ {pattern} }} AS n",
+        keys=[_viewed(k) for k in keys],
+    )
+    counts = [0] * len(keys)
+    for r in records:
+        counts[r["i"]] = int(r["n"])
+    return counts
 
 
 async def counts_of(db: Reader, kind: str, ids: list[str]) -> list[int]:

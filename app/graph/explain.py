@@ -85,9 +85,7 @@ async def explain(db: Reader, node_id: str) -> dict[str, Any] | None:
         row["extractor"] = records[0]["extractor"] if records else None
     else:
         return None
-    sources = await db.read(_SOURCES, message_ids=message_ids, max=MAX_MESSAGES)
-    messages = list(sources[0]["messages"]) if sources else []
-    jobs = list(sources[0]["jobs"]) if sources else []
+    messages, jobs = await _sources(db, message_ids)
     if produced_by and produced_by not in jobs:
         jobs.insert(0, produced_by)
     decisions = await db.read(_DECISIONS, entity_ids=entity_ids, job_ids=jobs)
@@ -100,8 +98,39 @@ async def explain(db: Reader, node_id: str) -> dict[str, Any] | None:
         extractor=(out["fact"] or out["relation"]).get("extractor"),
         decisions=[dict(r["r"]) for r in decisions],
         merges=[dict(r["m"]) for r in merges],
+        superseded_by=await _side(db, row.get("superseded_by")),
+        supersedes=await _side(db, row.get("supersedes")),
     )
     return out
+
+
+async def _sources(db: Reader, message_ids: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The first citing messages, in conversation order, and the jobs of their conversations."""
+    sources = await db.read(_SOURCES, message_ids=message_ids, max=MAX_MESSAGES)
+    messages = [dict(m) for m in sources[0]["messages"]] if sources else []
+    return messages, list(sources[0]["jobs"]) if sources else []
+
+
+async def _side(db: Reader, node_id: str | None) -> dict[str, Any] | None:
+    """The other side of a history link (the value it superseded or that superseded it), with
+    the messages that say it."""
+    if node_id is None:
+        return None
+    if node_id.startswith("fact_"):
+        records = await db.read(
+            f"MATCH (x:Fact {{id: $id}}) OPTIONAL MATCH (x)-[:FROM]->(m:Message) "
+            f"RETURN {proj('x', FACT)} AS row, collect(m.id) AS message_ids",
+            id=node_id,
+        )
+        if not records:
+            return None
+        messages, _ = await _sources(db, list(records[0]["message_ids"]))
+        return {"fact": dict(records[0]["row"]), "relation": None, "messages": messages}
+    found = await relation_by_id(db, node_id)
+    if found is None:
+        return None
+    messages, _ = await _sources(db, list(found.get("evidence") or []))
+    return {"fact": None, "relation": found, "messages": messages}
 
 
 __all__ = ["RELATION", "explain"]

@@ -8,6 +8,7 @@ from typing import Any
 import neo4j
 
 from app.graph.cypher import query
+from app.graph.history import History
 from app.graph.registry import EmbedFn, LabelRegistry, LemmaFn, label_id
 
 __all__ = ["KnowledgeStore", "label_id"]
@@ -59,6 +60,12 @@ class KnowledgeStore:
                 await self._driver.execute_query(
                     query(name), {key: list(batch), **params}, database_=self._db
                 )
+
+    async def update_history(
+        self, facts: Sequence[dict[str, Any]], relations: Sequence[dict[str, Any]]
+    ) -> int:
+        """Re-link the single-valued values a job's rows touched (``app.graph.history``)."""
+        return await History(self._driver, self._db).after_write(facts, relations)
 
     async def entities_without_embedding(self, ids: list[str]) -> list[tuple[str, str, str]]:
         records, _, _ = await self._driver.execute_query(

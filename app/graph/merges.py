@@ -21,6 +21,7 @@ import neo4j.time
 
 from app.errors import BadInput, ConflictError, NotFound
 from app.graph.cypher import query
+from app.graph.history import recompute_entities
 
 MAX_LISTED = 100
 MIN_TIME = neo4j.time.DateTime(1, 1, 1, tzinfo=UTC)
@@ -192,6 +193,8 @@ async def _merge_tx(
         },
         record=json.dumps(record, separators=(",", ":")),
     )
+    others = [r["other_id"] for r in found["relations"]]
+    await recompute_entities(tx, [target_id, *others])
     return Merge.from_node(applied["merge"])
 
 
@@ -276,6 +279,8 @@ async def _undo_tx(tx: neo4j.AsyncManagedTransaction, merge_id: str, actor: str 
             f"Merge {merge_id!r} cannot be undone exactly: some of its moved "
             f"{', '.join(missing)} are no longer on {target_id!r}."
         )
+    others = [r["other_id"] for r in record["relations"]]
+    await recompute_entities(tx, [source_id, target_id, *others])
     return Merge.from_node(undone["merge"])
 
 

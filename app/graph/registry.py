@@ -29,6 +29,32 @@ log = structlog.get_logger(__name__)
 
 KINDS: Final = ("field", "relation", "entity_type")
 
+#: Labels that hold one value at a time: a newer value supersedes the older one and history is
+#: kept (``app.graph.history``). A label the registry maps onto one of these (an alias) is
+#: single-valued through its canonical label. Migration 011 marks those already in a graph.
+SINGLE_VALUED: Final[dict[str, frozenset[str]]] = {
+    "field": frozenset(
+        {
+            "lives_in",
+            "works_at",
+            "occupation",
+            "employer_role",
+            "job_title",
+            "relationship_status",
+            "status",
+        }
+    ),
+    "relation": frozenset(
+        {"lives_in", "works_at", "married_to", "dating", "engaged_to", "employed_by"}
+    ),
+}
+
+
+def is_single_valued(kind: str, label: str) -> bool:
+    """Whether ``label`` is single-valued by name (the registry node says it for aliases)."""
+    return label in SINGLE_VALUED.get(kind, frozenset())
+
+
 #: Cosine similarity at or above which a new label becomes an alias of a known one. Measured with
 #: all-MiniLM-L6-v2 on label text ("works at") over the golden vocabulary
 #: (tests/golden/VOCABULARY.md): the closest pair of distinct field labels scores 0.606
@@ -268,6 +294,7 @@ async def _propose(
             target=target,
             matched_by=matched_by,
             score=score,
+            single_valued=is_single_valued(kind, label),
         )
     ).single(strict=True)
     if record["matched_by"] != matched_by:  # another job proposed it first: its mapping stands

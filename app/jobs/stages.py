@@ -265,6 +265,7 @@ class Stages:
             facts=facts,
             relations=relations,
         )
+        await self.knowledge.update_history(facts, relations)
         await self.resolution.record(resolved.get("decisions", []))
         missing = await self.knowledge.entities_without_embedding([e["id"] for e in entities])
         if missing:
