@@ -8,6 +8,7 @@ of ``tests/golden/README.md`` (rules 1-6, including the two extra equivalences).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,24 @@ SYMMETRIC = {
     "colleague_of",
 }  # fmt: skip
 INVERSE = {"child_of": "parent_of", "reports_to": "manages"}
+
+
+def load_vocabulary(directory: Path = GOLDEN_DIR) -> tuple[frozenset[str], frozenset[str]]:
+    """The golden set's closed vocabulary, from VOCABULARY.md: (fact fields, relation labels).
+
+    Only items in it are scored: the golden files annotate these labels and nothing else, so a
+    statement outside them ("restoring: old sailboat", "talks_with") is neither right nor wrong
+    here. ``librarian eval knowledge`` measures those; ``Report.unscored`` counts them.
+    """
+    text = (directory / "VOCABULARY.md").read_text(encoding="utf-8")
+    sections: dict[str, set[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip().casefold()
+        elif m := re.match(r"\|\s*`([a-z_]+)`", line):
+            sections.setdefault(current, set()).add(m.group(1))
+    return frozenset(sections["fact fields"]), frozenset(sections["relation labels"])
 
 
 @dataclass
@@ -58,6 +77,7 @@ class Report:
     facts: Score = field(default_factory=Score)
     relations: Score = field(default_factory=Score)
     per_file: dict[str, tuple[Score, Score, Score]] = field(default_factory=dict)
+    unscored: int = 0  # facts and relations outside the golden vocabulary (``load_vocabulary``)
 
     def table(self) -> str:
         lines = [f"{'kind':<10} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
@@ -70,6 +90,7 @@ class Report:
                 f"{kind:<10} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
                 f"{s.tp:5d} {s.fp:5d} {s.fn:5d}"
             )
+        lines.append(f"outside the golden vocabulary (not scored): {self.unscored}")
         return "\n".join(lines)
 
 
@@ -190,10 +211,25 @@ def _set_score(predicted: set[Any], gold: set[Any]) -> Score:
     )
 
 
+def in_vocabulary(
+    predicted: Extraction, fields: frozenset[str], labels: frozenset[str]
+) -> tuple[Extraction, int]:
+    """The mentions the golden vocabulary can judge, and how many it cannot."""
+    facts = [f for f in predicted.facts if f.field in fields]
+    relations = [
+        r for r in predicted.relations if r.label in labels or INVERSE.get(r.label) in labels
+    ]
+    left_out = len(predicted.facts) - len(facts) + len(predicted.relations) - len(relations)
+    return predicted.model_copy(update={"facts": facts, "relations": relations}), left_out
+
+
 def evaluate(extractor: Extractor, directory: Path = GOLDEN_DIR) -> Report:
     report = Report()
+    fields, labels = load_vocabulary(directory)
     for name, golden in load_golden(directory):
-        predicted, _ = run_extractor(extractor, golden["conversation"])
+        extracted, _ = run_extractor(extractor, golden["conversation"])
+        predicted, left_out = in_vocabulary(extracted, fields, labels)
+        report.unscored += left_out
         scores = score_file(golden["expected"], predicted)
         report.per_file[name] = scores
         report.entities.add(scores[0])

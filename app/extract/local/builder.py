@@ -7,6 +7,7 @@ On build, a first name alone ("Ana") becomes an alias of the one full name that 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from app.domain.models import EntityMention, Extraction, FactMention, RelationMention
@@ -38,12 +39,34 @@ class _Entity:
 
 
 @dataclass
+class _When:
+    """When a fact or relation holds: partial ISO dates (``app.domain.models``)."""
+
+    valid_from: str | None = None
+    valid_to: str | None = None
+    event_date: str | None = None
+
+    def absorb(self, other: _When) -> None:
+        """Said twice: the earliest start and event, the latest end; a date beats none."""
+        self.valid_from = _earliest(self.valid_from, other.valid_from)
+        self.event_date = _earliest(self.event_date, other.event_date)
+        ends = [d for d in (self.valid_to, other.valid_to) if d]
+        self.valid_to = max(ends) if ends else None
+
+
+def _earliest(a: str | None, b: str | None) -> str | None:
+    dates = [d for d in (a, b) if d]
+    return min(dates) if dates else None
+
+
+@dataclass
 class _Fact:
     entity: str
     field: str
     value: str
     confidence: float
     message_ids: list[str]
+    when: _When = dataclasses.field(default_factory=_When)
 
 
 @dataclass
@@ -53,6 +76,7 @@ class _Relation:
     target: str
     confidence: float
     message_ids: list[str]
+    when: _When = dataclasses.field(default_factory=_When)
 
 
 def _cite(ids: list[str], message_id: str) -> None:
@@ -200,6 +224,40 @@ class Builder:
         entity = self._entities[key]
         entity.gender = entity.gender or gender
 
+    def people(self) -> list[tuple[str, str]]:
+        """(key, name) of every person entity still standing on its own."""
+        return [
+            (k, e.name)
+            for k, e in self._entities.items()
+            if e.type == "person" and e.merged_into is None and not e.placeholder
+        ]
+
+    def merge_into(self, key: str, into: str) -> None:
+        """``key`` is another name of ``into`` ("Sammy" of the speaker "Sam")."""
+        if key != into and self._entities[key].merged_into is None:
+            self._merge(key, into)
+
+    def promote(self, key: str, name: str) -> None:
+        """A fuller name for a named entity ("Samantha Reyes" for the speaker "Sam"): it
+        becomes the name, and the old one an alias still found by ``find``."""
+        entity = self._entities[key]
+        if normalize_name(name) == normalize_name(entity.name) or not normalize_name(name):
+            return
+        old = entity.name
+        entity.name = name
+        self._by_name.setdefault(normalize_name(name), key)
+        if old not in entity.aliases:
+            entity.aliases.append(old)
+
+    def strength_of(self, key: str) -> float:
+        """How strong the evidence for the entity's type is (0.5: the recogniser's guess)."""
+        return self._entities[key].strength
+
+    def discard(self, key: str) -> None:
+        """Not an entity after all (a pet's name the recogniser took for a person's): dropped
+        on build, with nothing else of the window lost."""
+        self._entities[key].placeholder = True
+
     def retype(self, key: str, type_: str, strength: float) -> None:
         _vote(self._entities[key], type_, strength)
 
@@ -215,15 +273,26 @@ class Builder:
         _cite(self._entities[key].message_ids, message_id)
 
     def fact(
-        self, key: str, field_: str, value: str, *, confidence: float, message_id: str
+        self,
+        key: str,
+        field_: str,
+        value: str,
+        *,
+        confidence: float,
+        message_id: str,
+        valid_from: str | None = None,
+        valid_to: str | None = None,
+        event_date: str | None = None,
     ) -> None:
         self.cite(key, message_id)
         slot = (key, field_, normalize_name(value))
+        when = _When(valid_from, valid_to, event_date)
         found = self._facts.get(slot)
         if found is None:
-            self._facts[slot] = _Fact(key, field_, value, confidence, [message_id])
+            self._facts[slot] = _Fact(key, field_, value, confidence, [message_id], when)
             return
         found.confidence = max(found.confidence, confidence)
+        found.when.absorb(when)
         _cite(found.message_ids, message_id)
 
     def retract_facts(self, key: str, field_: str, *, keep: str, only: str | None = None) -> None:
@@ -235,18 +304,29 @@ class Builder:
                 del self._facts[slot]
 
     def relation(
-        self, source: str, label: str, target: str, *, confidence: float, message_id: str
+        self,
+        source: str,
+        label: str,
+        target: str,
+        *,
+        confidence: float,
+        message_id: str,
+        valid_from: str | None = None,
+        valid_to: str | None = None,
+        event_date: str | None = None,
     ) -> None:
         if source == target:
             return
         self.cite(source, message_id)
         self.cite(target, message_id)
         slot = (source, label, target)
+        when = _When(valid_from, valid_to, event_date)
         found = self._relations.get(slot)
         if found is None:
-            self._relations[slot] = _Relation(source, label, target, confidence, [message_id])
+            self._relations[slot] = _Relation(source, label, target, confidence, [message_id], when)
             return
         found.confidence = max(found.confidence, confidence)
+        found.when.absorb(when)
         _cite(found.message_ids, message_id)
 
     def retract_relations(self, source: str, label: str, *, keep: str) -> None:
@@ -272,8 +352,11 @@ class Builder:
             if slot in facts:
                 for mid in f.message_ids:
                     _cite(facts[slot].message_ids, mid)
+                facts[slot].when.absorb(f.when)
             else:
-                facts[slot] = _Fact(slot[0], f.field, f.value, f.confidence, list(f.message_ids))
+                facts[slot] = _Fact(
+                    slot[0], f.field, f.value, f.confidence, list(f.message_ids), f.when
+                )
         relations: dict[tuple[str, str, str], _Relation] = {}
         for r in self._relations.values():
             slot = (resolve(r.source), r.label, resolve(r.target))
@@ -282,8 +365,9 @@ class Builder:
             if slot in relations:
                 for mid in r.message_ids:
                     _cite(relations[slot].message_ids, mid)
+                relations[slot].when.absorb(r.when)
             else:
-                relations[slot] = _Relation(*slot, r.confidence, list(r.message_ids))
+                relations[slot] = _Relation(*slot, r.confidence, list(r.message_ids), r.when)
         return Extraction(
             entities=[
                 EntityMention(
@@ -299,6 +383,9 @@ class Builder:
                     value=f.value,
                     confidence=round(f.confidence, 2),
                     message_ids=f.message_ids,
+                    valid_from=f.when.valid_from,
+                    valid_to=f.when.valid_to,
+                    event_date=f.when.event_date,
                 )
                 for f in facts.values()
                 if live[f.entity].message_ids
@@ -310,6 +397,9 @@ class Builder:
                     label=r.label,
                     confidence=round(r.confidence, 2),
                     message_ids=r.message_ids,
+                    valid_from=r.when.valid_from,
+                    valid_to=r.when.valid_to,
+                    event_date=r.when.event_date,
                 )
                 for r in relations.values()
                 if live[r.source].message_ids and live[r.target].message_ids

@@ -24,9 +24,11 @@ from collections.abc import Sequence
 from app.domain.models import WindowMessage
 from app.extract.base import ExtractResult
 from app.extract.local.builder import Builder
+from app.extract.local.clauses import read_clauses
 from app.extract.local.reader import WindowReader
+from app.extract.local.speakers import link_short_names, talks_with
 from app.extract.local.statements import apply_rules
-from app.nlp import ner_spans
+from app.nlp import NerSpan, ner_spans, parse
 
 __all__ = ["LocalExtractor"]
 
@@ -45,7 +47,7 @@ class LocalExtractor:
     ) -> ExtractResult:
         builder = Builder()
         texts = [m.text for m in window]
-        spans = ner_spans(texts) if any(t.strip() for t in texts) else [[] for _ in texts]
+        docs = parse(texts) if any(t.strip() for t in texts) else None
         people: list[str] | None = None
 
         def context_people() -> list[str]:
@@ -60,6 +62,12 @@ class LocalExtractor:
             return people
 
         reader = WindowReader(builder, window, context_people=context_people)
-        for message, message_spans in zip(window, spans, strict=True):
-            reader.read(message, message_spans, apply_rules)
+        if docs is None:
+            return ExtractResult(builder.build())
+        for message, doc in zip(window, docs, strict=True):
+            spans = [NerSpan(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
+            reader.read(message, spans, apply_rules)
+            read_clauses(reader, message, doc)
+        link_short_names(builder, reader.speakers)
+        talks_with(builder, window, reader.speakers)
         return ExtractResult(builder.build())

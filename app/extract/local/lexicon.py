@@ -196,6 +196,30 @@ NOT_NAMES: Final = frozenset(
     }
 )  # fmt: skip
 
+# Interjections, greetings and chat words: never a name, never part of one ("Yep Maya" is Maya;
+# "Nah", "Lemme", "Bummer", "Fri" are no one).
+CHAT_WORDS: Final = frozenset(
+    {
+        "yep", "yeah", "yea", "ya", "yup", "yes", "yo", "woah", "whoa", "wow", "omg", "lol",
+        "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe", "heh", "hey", "heya", "hi", "hiya",
+        "hello", "howdy", "oh", "ohh", "ooh", "ah", "ahh", "aah", "aw", "aww", "awww", "ugh",
+        "nah", "nope", "ok", "okay", "okie", "k", "kk", "hmm", "hm", "mm", "mmm", "um", "uh",
+        "wanna", "gonna", "gotta", "lemme", "gimme", "dunno", "kinda", "sorta", "outta",
+        "bummer", "dude", "bro", "babe", "congrats", "congratulations", "thanks", "thx", "ty",
+        "sure", "cool", "nice", "awesome", "damn", "dang", "geez", "jeez", "gosh", "yikes",
+        "oops", "whoops", "welp", "alright", "aight", "cheers", "bye", "night", "morning",
+        "evening", "afternoon", "sweet", "great", "lovely", "amazing", "btw", "tbh", "idk",
+        "imo", "imho", "fyi", "ikr", "smh", "np", "brb", "ttyl", "xoxo", "xx", "yay", "hooray",
+        "oof", "meh", "omw", "sorry", "exactly", "totally", "definitely", "honestly",
+        "seriously", "literally", "fri", "mon", "tue", "tues", "wed", "thu", "thur", "thurs",
+        "sat", "tmrw", "tonight", "anyway", "anyways", "same", "true", "right", "good",
+        "hahah", "lolol", "yess", "yesss", "nooo", "noo", "ohhh", "wooo", "woo", "yass",
+        "hun", "hon", "mate", "buddy", "pal", "girlie", "fam", "bestie", "ew", "eww", "psst",
+        "shh", "duh", "huh", "eh", "phew", "whew", "ha", "hah", "ahaha", "lmk", "wbu", "hbu",
+        "tho", "rn", "ngl", "fr", "omfg", "pls", "plz", "cuz", "coz", "bc", "gah", "argh",
+    }
+)  # fmt: skip
+
 # Words before a name that are not part of it ("Dr Aisha Khan", "Avó Lurdes", "Councillor…").
 FEMALE_TITLES: Final = frozenset(
     {"mrs", "ms", "miss", "dame", "lady", "aunt", "auntie", "tia", "avó", "avo", "grandma",

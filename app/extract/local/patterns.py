@@ -104,3 +104,13 @@ CORRECTION_RE: Final = re.compile(
 NEGATED_SLOT_RE: Final = re.compile(
     rf"\b(?i:not|never|no\s+longer)\s+(?:(?i:in|at|to|from|for)\s+)?{slot('n')}"
 )
+
+# The recogniser label a known entity of each type is given when it becomes a slot again.
+TYPE_LABELS: Final = {
+    "person": "PERSON",
+    "organization": "ORG",
+    "place": "GPE",
+    "product": "PRODUCT",
+    "event": "EVENT",
+    "project": "PROJECT",
+}

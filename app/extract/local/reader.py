@@ -25,7 +25,9 @@ from app.extract.local.patterns import (
     HYPOTHETICAL,
     NEGATED_SLOT_RE,
     SLOT_RE,
+    TYPE_LABELS,
 )
+from app.extract.local.speakers import addressee
 from app.extract.local.template import (
     ENTITY_TYPES,
     Known,
@@ -55,14 +57,6 @@ _CO_SUBJECTS: Final = re.compile("(?:\ue000\\d+\ue001\\s*,\\s*)*\ue000\\d+\ue001
 _COMPANY_RE: Final = re.compile(
     r"\b(?i:the|our|my|this|that)\s+(?i:company|firm|startup|start-up|business|studio|agency)\b"
 )
-_LABELS: Final = {
-    "person": "PERSON",
-    "organization": "ORG",
-    "place": "GPE",
-    "product": "PRODUCT",
-    "event": "EVENT",
-    "project": "PROJECT",
-}
 # How many messages back a pronoun may reach for the person it means.
 PRONOUN_REACH: Final = 2
 
@@ -91,6 +85,7 @@ class WindowReader:
         self.last_event: str | None = None
         self._last_event_at = -1
         self.year: int | None = None
+        self._window = list(window)
         self._lowercase = frozenset(
             w for m in window for w in re.findall(r"\b[a-z][a-z'-]+\b", m.text)
         )
@@ -128,6 +123,15 @@ class WindowReader:
             self._user_key = self.b.entity("User", "person", strength=SPEAKER_TYPE, message_id=None)
         return self._user_key
 
+    @property
+    def speakers(self) -> dict[str, str]:  # label → key of every human speaker of the window
+        return dict(self._speakers)
+
+    def addressee(self, message: WindowMessage) -> str | None:
+        """The person a "you" in ``message`` most likely means (``speakers.addressee``)."""
+        label = addressee(self._window, message)
+        return None if label is None else self._speaker_entity(label)
+
     def introduce(self, message: WindowMessage, name: str) -> None:
         """The speaker said "I'm Inês": an anonymous user takes the name, a named one an alias."""
         key = self.me(message)
@@ -138,6 +142,8 @@ class WindowReader:
             if existing is not None and existing != key:
                 return
             self.b.rename(key, name)
+        elif len(name.split()) > 1 and self.b.find(name) in (None, key):
+            self.b.promote(key, name)  # "Sam" says "I'm Samantha Reyes"
         self.remember_name(name, key)
 
     def remember_name(self, name: str, key: str) -> None:
@@ -163,7 +169,7 @@ class WindowReader:
                     index.setdefault(first.group(), []).append(spelled)
             self._known_index[lowercase] = index
         labels = {
-            form.casefold(): (key, _LABELS[self.b.type_of(key)])
+            form.casefold(): (key, TYPE_LABELS[self.b.type_of(key)])
             for form, key in self._known.items()
         }
         return Known(labels, self._known_index[lowercase], lowercase)

@@ -14,6 +14,7 @@ from typing import Final
 from app.extract.local.chat import truecase_kin_names, truecase_places
 from app.extract.local.lexicon import (
     ASSISTANT_SPEAKERS,
+    CHAT_WORDS,
     NOT_NAMES,
     TITLES,
     USER_SPEAKERS,
@@ -309,12 +310,25 @@ def restore(text: str, slots: list[Slot]) -> str:
     return SLOT_RE.sub(lambda m: slots[int(m.group(1))].text, text)
 
 
+def _without_chat_words(words: list[str]) -> list[str]:
+    """ "Yep Maya" → Maya, "Maya lol" → Maya; a name of chat words only is no name."""
+
+    def noise(word: str) -> bool:
+        return word.casefold().strip(".,!?;:'\u2019") in CHAT_WORDS
+
+    while words and noise(words[0]):
+        words = words[1:]
+    while words and noise(words[-1]):
+        words = words[:-1]
+    return words
+
+
 def clean_entity_name(text: str, label: str) -> str | None:
     """A recognised span as an entity name, or None for junk (greetings, acronyms, e-mails)."""
     name = re.sub(r"^(?:the|a|an)\s+", "", text.strip())
     name = _GREETING.sub("", name)
     name = re.sub(r"['\u2019]$", "", name).strip(" \t\"'\u201c\u201d\u2018\u2019.,;:!?()[]{}-*_#")
-    words = name.split()
+    words = _without_chat_words(name.split())
     while len(words) > 1 and words[-1].islower():
         words.pop()
     name = " ".join(words)
@@ -389,9 +403,9 @@ def looks_like_org(name: str) -> bool:
 def clean_cap(text: str) -> str | None:
     """A capitalised run from a pattern, cut before words that cannot be part of a name."""
     words: list[str] = []
-    for word in text.split():
+    for word in _without_chat_words(text.split()):
         bare = re.sub(r"['\u2019]s$", "", word).casefold().strip(".,'")
-        if bare in NOT_NAMES or word == "I":
+        if bare in NOT_NAMES or bare in CHAT_WORDS or word == "I":
             break
         words.append(word)
     name = re.sub(r"['\u2019]s?$", "", " ".join(words)).strip(" .,'\"")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
+from app.extract.local.lexicon import CHAT_WORDS
+
 if TYPE_CHECKING:
     from app.extract.local.template import Slot
 
@@ -180,6 +182,9 @@ def clean_values(raw: str, slots: list[Slot], mode: str) -> list[str]:
             value = gerund(m.group(1)) + m.group(2)
         value = _ARTICLE.sub("", value).strip()
         words = value.split()
+        while words and words[-1].casefold() in CHAT_WORDS:  # "ljubljana btw" is Ljubljana
+            words.pop()
+        value = " ".join(words)
         if not words or len(words) > 6 or words[0].casefold() in _REJECT_START:
             continue
         if re.search(r"\b(?:you|your|I|me)\b", value) or not re.search(r"[A-Za-z]", value):

@@ -1,0 +1,385 @@
+"""Statements from the dependency parse: who did, does or will do what, and when.
+
+For every clause of a message (a verb with its subject, object and prepositional objects), in
+the first, second or third person: "I've been restoring an old sailboat" (the speaker restoring:
+old sailboat), "we got a parrot named Kiwi" (the speaker's pet: Kiwi), "my brother Leo moved to
+Denver last spring" (Leo moved_to Denver, and lives_in Denver from then), "you still at the
+hospital?" is a question and says nothing. The subject is resolved to the speaker ("I", "we"),
+the person spoken to ("you"), the person a "he"/"she" means, a named person, or a kin word the
+window already tied to a name ("my brother").
+
+What is kept out: questions, negated clauses ("I never finished it"), modal and hypothetical ones
+("I might move", "if I quit"), wishes and opinions (the light verbs of :mod:`.predicates`),
+objects that are pronouns or small talk ("it", "a lot", "fun"), and subjects that are not people.
+A plan ("we're going to Lisbon next month") is kept, with its date in the future.
+
+A named object becomes a relation to an entity whose type the verb tells ("play" → a game, a
+product; "move to" → a place); any other object becomes a fact whose value is the object's
+noun phrase without its determiner ("old sailboat").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from app.domain.models import WindowMessage
+from app.extract.local.lexicon import CHAT_WORDS, KIN, NOT_NAMES, PETS
+from app.extract.local.predicates import (
+    ABSTRACT_OBJECTS,
+    CANONICAL,
+    CONTENT_WITH_OBJECT,
+    ENDS_STATE,
+    FUTURE_CUES,
+    LIGHT_VERBS,
+    MODALS,
+    OBJECT_KINDS,
+    OBJECT_TYPES,
+    STARTS_STATE,
+    STATE_PREDICATES,
+    WRAPPER_VERBS,
+)
+from app.extract.local.when import Tense, resolve
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from app.extract.local.reader import WindowReader
+
+__all__ = ["read_clauses"]
+
+FIRST_PERSON: Final = 0.8
+WE: Final = 0.7
+SECOND_PERSON: Final = 0.7
+THIRD_PERSON: Final = 0.75
+VIA_PRONOUN: Final = 0.65
+_CLAUSE_DEPS: Final = frozenset({"ROOT", "conj", "ccomp", "advcl", "parataxis"})
+_NAMED: Final = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "NORP"}
+)
+_NER_TYPES: Final = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "WORK_OF_ART": "product",
+    "PRODUCT": "product",
+    "EVENT": "event",
+}
+_VALUE_DEPS: Final = frozenset({"compound", "amod", "nummod", "nmod", "poss", "quantmod"})
+_PREPS: Final = frozenset({"to", "at", "in", "for", "with", "from", "on", "into", "about"})
+_MAX_VALUE_WORDS: Final = 5
+_NER_STRENGTH: Final = 0.5  # an entity typed by the recogniser alone
+_TIME_WORDS: Final = re.compile(
+    r"\b(?:yesterday|today|tonight|tomorrow|tmrw|ago|last|next|this|since|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week|month|year)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    key: str
+    confidence: float
+
+
+def read_clauses(reader: WindowReader, message: WindowMessage, doc: Doc) -> None:
+    """Record the statements of one parsed message through ``reader``."""
+    for sent in doc.sents:
+        if _is_question(sent):
+            continue
+        for verb in sent:
+            if verb.pos_ in ("VERB", "AUX") and verb.dep_ in _CLAUSE_DEPS:
+                _clause(reader, message, verb)
+
+
+def _is_question(sent: Span) -> bool:
+    text = sent.text.rstrip()
+    return text.endswith("?") or (len(sent) > 0 and sent[0].lower_ in ("do", "does", "did"))
+
+
+def _clause(reader: WindowReader, message: WindowMessage, verb: Token) -> None:
+    if _blocked(verb):
+        return
+    inner = _inner_verb(verb)
+    if inner is not verb and _blocked(inner):
+        return
+    subject = _subject(reader, message, verb)
+    if subject is None:
+        return
+    tense = _tense(verb, inner)
+    lemma = inner.lemma_.casefold()
+    particle = next((c.lower_ for c in inner.children if c.dep_ == "prt"), None)
+    base = f"{lemma}_{particle}" if particle else lemma
+    date = _date_of(verb, message, tense) or (
+        _date_of(inner, message, tense) if inner is not verb else None
+    )
+    used_to = verb.lemma_ == "use" and inner is not verb
+    if tense == "future":
+        base = f"plans_to_{base}"
+    obj = next((c for c in inner.children if c.dep_ in ("dobj", "attr", "oprd")), None)
+    light = lemma in LIGHT_VERBS and lemma not in CONTENT_WITH_OBJECT
+    if obj is not None and not light and lemma != "be":
+        _statement(reader, message, subject, base, obj, date, tense, used_to=used_to)
+    for prep in (c for c in inner.children if c.dep_ in ("prep", "dative")):
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if pobj is None or prep.lower_ not in _PREPS or _is_date(pobj):
+            continue
+        if lemma in LIGHT_VERBS and lemma not in CONTENT_WITH_OBJECT:
+            continue
+        if lemma == "be" or (obj is not None and prep.lower_ not in ("to", "at", "for")):
+            continue
+        _statement(
+            reader, message, subject, f"{base}_{prep.lower_}", pobj, date, tense, used_to=used_to
+        )
+    if obj is None and inner is not verb and inner.tag_ == "VBG" and verb.lemma_ == "go":
+        # "went hiking", "going skiing next week"
+        reader.b.fact(
+            subject.key, "went", inner.lower_, confidence=subject.confidence,
+            message_id=message.id, event_date=date,
+        )  # fmt: skip
+
+
+def _blocked(verb: Token) -> bool:
+    """Negated, modal, hypothetical or imperative clauses say nothing that holds."""
+    for c in verb.children:
+        if c.dep_ == "neg" or c.lower_ in ("never", "not", "n't", "nt"):
+            return True
+        if c.dep_ == "aux" and c.lower_ in MODALS:
+            return True
+        if c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether", "when", "once"):
+            return True
+    return verb.tag_ == "VB" and not any(c.dep_ in ("nsubj", "aux") for c in verb.children)
+
+
+def _inner_verb(verb: Token) -> Token:
+    """ "started learning Italian" → learning; "going to visit Lisbon" → visit."""
+    if verb.lemma_ in WRAPPER_VERBS:
+        for c in verb.children:
+            if c.dep_ == "xcomp" and c.pos_ == "VERB":
+                return c
+    return verb
+
+
+def _tense(verb: Token, inner: Token) -> Tense:
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if auxes & FUTURE_CUES or (verb.lemma_ == "go" and inner is not verb and verb.tag_ == "VBG"):
+        return "future"
+    if verb.tag_ in ("VBD", "VBN") or auxes & {"did", "had", "have", "'ve", "has"}:
+        return "past"
+    if verb.tag_ == "VBG" and any(c.lower_ in ("next", "tomorrow", "tmrw") for c in verb.subtree):
+        return "future"
+    return "present"
+
+
+def _subject(reader: WindowReader, message: WindowMessage, verb: Token) -> _Subject | None:
+    head = verb
+    while True:
+        nsubj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if nsubj is not None:
+            return _who(reader, message, nsubj)
+        if head.dep_ in ("conj", "xcomp") and head.head is not head:
+            head = head.head
+            continue
+        break
+    # Chat drops the subject: "Went to a climbing gym yesterday." is the speaker.
+    if verb.dep_ == "ROOT" and verb.i == verb.sent.start and verb.tag_ in ("VBD", "VBN"):
+        key = reader.me(message)
+        return None if key is None else _Subject(key, WE)
+    return None
+
+
+def _who(reader: WindowReader, message: WindowMessage, token: Token) -> _Subject | None:
+    word = token.lower_
+    if word in ("i", "me"):
+        key = reader.me(message)
+        return None if key is None else _Subject(key, FIRST_PERSON)
+    if word == "we":
+        key = reader.me(message)
+        return None if key is None else _Subject(key, WE)
+    if word in ("you", "u", "ya"):
+        key = reader.addressee(message)
+        return None if key is None else _Subject(key, SECOND_PERSON)
+    if word in ("he", "she"):
+        key = reader.pronoun_target("m" if word == "he" else "f")
+        return None if key is None else _Subject(key, VIA_PRONOUN)
+    if token.pos_ == "PROPN":
+        name = _name_of(token)
+        if name is None:
+            return None
+        key = reader.b.find(name)
+        if key is None and token.ent_type_ != "PERSON":
+            return None
+        if key is None:
+            key = reader.name_key(name, message, "person", 0.6)
+        if key is None or reader.b.type_of(key) != "person":
+            return None
+        reader.b.cite(key, message.id)
+        return _Subject(key, THIRD_PERSON)
+    if word in KIN:
+        named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if named is not None:
+            found = reader.b.find(_name_of(named) or "")
+            return None if found is None else _Subject(found, THIRD_PERSON)
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        if owner is not None and owner.lower_ in ("my", "our"):
+            me = reader.me(message)
+            kin = reader.kin.get((me or "", word))
+            return None if kin is None else _Subject(kin, THIRD_PERSON)
+    return None
+
+
+def _name_of(token: Token) -> str | None:
+    """The proper name a token heads: "Leo", "Aunt May", without chat noise."""
+    words = [t for t in token.subtree if t.pos_ == "PROPN" and t.dep_ in ("compound", "flat")]
+    words.append(token)
+    words.sort(key=lambda t: t.i)
+    name = " ".join(t.text for t in words if t.lower_ not in NOT_NAMES)
+    return name or None
+
+
+def _date_of(verb: Token, message: WindowMessage, tense: Tense) -> str | None:
+    """The date phrase attached to this clause (not to a nested one), resolved."""
+    if message.timestamp is None:
+        return None
+    for phrase in _date_phrases(verb):
+        found = resolve(phrase, message.timestamp.date(), tense)
+        if found is not None:
+            return found
+    return None
+
+
+def _date_phrases(verb: Token) -> Iterator[str]:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "ccomp", "conj", "advcl", "relcl", "xcomp", "dobj"):
+            continue
+        text = " ".join(t.text for t in child.subtree)
+        if any(t.ent_type_ == "DATE" for t in child.subtree) or _TIME_WORDS.search(text):
+            yield text
+
+
+def _is_date(token: Token) -> bool:
+    return token.ent_type_ in ("DATE", "TIME") or token.lower_ in ABSTRACT_OBJECTS
+
+
+def _statement(
+    reader: WindowReader,
+    message: WindowMessage,
+    subject: _Subject,
+    predicate: str,
+    obj: Token,
+    date: str | None,
+    tense: Tense,
+    *,
+    used_to: bool,
+) -> None:
+    label = CANONICAL.get(predicate, predicate)
+    if _is_date(obj) or obj.pos_ not in ("NOUN", "PROPN"):
+        return
+    said = message.timestamp.date().isoformat()[:7] if message.timestamp else None
+    valid_from = valid_to = event_date = None
+    if label in STATE_PREDICATES:
+        valid_from = date if tense != "future" else None
+        valid_to = said if used_to else None
+    else:
+        event_date = date
+    pet_name = _named_after(obj)
+    if pet_name is not None and obj.lemma_.casefold() in PETS:
+        taken = reader.b.find(pet_name)
+        if taken is not None and reader.b.strength_of(taken) <= _NER_STRENGTH:
+            reader.b.discard(taken)
+        reader.b.fact(
+            subject.key, "pet", pet_name, confidence=subject.confidence, message_id=message.id,
+            valid_from=event_date if label in ("got", "adopted") else None,
+        )  # fmt: skip
+        return
+    target = _named_entity(reader, message, obj, label)
+    if target is not None:
+        reader.b.relation(
+            subject.key, label, target, confidence=subject.confidence, message_id=message.id,
+            valid_from=valid_from, valid_to=valid_to, event_date=event_date,
+        )  # fmt: skip
+        if (kind := OBJECT_KINDS.get(label)) is not None:
+            reader.b.fact(target, "category", kind, confidence=0.6, message_id=message.id)
+        if (state := STARTS_STATE.get(label)) is not None:
+            reader.b.relation(
+                subject.key, state, target, confidence=subject.confidence - 0.05,
+                message_id=message.id, valid_from=date,
+            )  # fmt: skip
+        elif (state := ENDS_STATE.get(label)) and reader.b.type_of(target) == "organization":
+            reader.b.relation(
+                subject.key, state, target, confidence=subject.confidence - 0.1,
+                message_id=message.id, valid_to=date or said,
+            )  # fmt: skip
+        return
+    value = _value(obj)
+    if value is None:
+        return
+    reader.b.fact(
+        subject.key, label, value, confidence=subject.confidence - 0.1, message_id=message.id,
+        valid_from=valid_from, valid_to=valid_to, event_date=event_date,
+    )  # fmt: skip
+
+
+def _named_after(obj: Token) -> str | None:
+    """ "a parrot named Kiwi" → Kiwi."""
+    for acl in obj.children:
+        if acl.dep_ == "acl" and acl.lemma_ in ("name", "call"):
+            for c in acl.children:
+                if c.dep_ in ("oprd", "attr", "dobj", "xcomp") and c.pos_ in ("PROPN", "NOUN"):
+                    return _name_of(c) if c.pos_ == "PROPN" else c.text.title()
+    return None
+
+
+def _named_entity(
+    reader: WindowReader, message: WindowMessage, obj: Token, label: str
+) -> str | None:
+    """The entity a named object stands for, typed by the verb where it tells."""
+    if obj.pos_ != "PROPN" and obj.ent_type_ not in _NAMED:
+        return None
+    if obj.ent_type_ in ("NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"):
+        return None
+    start = min(t.i for t in obj.subtree if t.dep_ not in ("det", "poss", "case", "prep"))
+    tokens = [t for t in obj.doc[start : obj.i + 1] if t.dep_ not in ("det", "poss", "case")]
+    name = " ".join(t.text for t in tokens if t.lower_ not in NOT_NAMES).strip()
+    if not name or not name[0].isupper():
+        return None
+    known = reader.b.find(name)
+    if known is not None:
+        reader.b.cite(known, message.id)
+        type_ = OBJECT_TYPES.get(label)
+        weak = reader.b.strength_of(known) <= _NER_STRENGTH
+        if type_ is not None and (weak or reader.b.type_of(known) != "person"):
+            reader.b.retype(known, type_, 0.75)
+        return known
+    type_ = OBJECT_TYPES.get(label) or _NER_TYPES.get(obj.ent_type_)
+    if type_ is None:
+        return None
+    return reader.name_key(name, message, type_, 0.75)
+
+
+def _value(obj: Token) -> str | None:
+    """The object's noun phrase without determiners, possessives and relative clauses."""
+    if obj.lower_ in ABSTRACT_OBJECTS or obj.lemma_.casefold() in ABSTRACT_OBJECTS:
+        return None
+    words = [
+        t
+        for t in obj.subtree
+        if t.i <= obj.i and (t is obj or t.dep_ in _VALUE_DEPS) and t.pos_ != "PRON"
+    ]
+    words = [
+        t
+        for t in words
+        if t.dep_ != "poss" and t.lower_ not in ("'s", "s") and t.lower_ not in CHAT_WORDS
+    ]
+    tail = [t for t in obj.children if t.dep_ == "prep" and t.lower_ == "of"]
+    for prep in tail[:1]:
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if pobj is not None and pobj.lower_ not in ABSTRACT_OBJECTS:
+            words += [prep, *[t for t in pobj.subtree if t.i <= pobj.i and t.dep_ != "det"]]
+    text = " ".join(t.text for t in sorted(words, key=lambda t: t.i)[-_MAX_VALUE_WORDS:])
+    text = text.strip(" -'\"")
+    return text if len(text) > 1 else None
