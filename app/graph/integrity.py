@@ -76,6 +76,35 @@ CHECKS: dict[str, tuple[str, str]] = {
         "schema labels aliased to an alias",
         "MATCH (s:SchemaLabel)-[:CANONICAL]->(:SchemaLabel)-[:CANONICAL]->() RETURN s.id AS id",
     ),
+    "superseded_fact_cycles": (
+        "facts on a SUPERSEDED_BY cycle (history must run from older to newer)",
+        "MATCH (f:Fact) WHERE (f)-[:SUPERSEDED_BY*1..100]->(f) RETURN f.id AS id",
+    ),
+    "superseded_relation_cycles": (
+        "relations on a superseded_by cycle",
+        # Each relation has one successor: walk as many steps as the group has links.
+        "MATCH (a:Entity)-[r]->(:Entity) WHERE r.superseded_by IS NOT NULL "
+        "WITH a, type(r) AS t, collect([r.id, r.superseded_by]) AS links "
+        "UNWIND links AS first "
+        "WITH first, reduce(at = first[1], i IN range(1, size(links)) | "
+        "CASE WHEN at IS NULL OR at = first[0] THEN at "
+        "ELSE head([x IN links WHERE x[0] = at | x[1]]) END) AS reached "
+        "WHERE reached = first[0] RETURN first[0] AS id",
+    ),
+    "several_current_facts": (
+        "entities with two current (not superseded) values of one single-valued field",
+        "MATCH (l:SchemaLabel {kind: 'field'}) WHERE l.single_valued "
+        "MATCH (e:Entity)-[:HAS_FACT]->(f:Fact {field: l.label}) "
+        "WHERE NOT (f)-[:SUPERSEDED_BY]->(:Fact) "
+        "WITH e, f.field AS field, count(f) AS n WHERE n > 1 RETURN e.id AS id",
+    ),
+    "several_current_relations": (
+        "entities with two current (not superseded) relations of one single-valued label",
+        "MATCH (l:SchemaLabel {kind: 'relation'}) WHERE l.single_valued "
+        "MATCH (e:Entity)-[r]->(:Entity) WHERE r.label = l.label AND r.id IS NOT NULL "
+        "AND r.superseded_by IS NULL "
+        "WITH e, type(r) AS t, count(r) AS n WHERE n > 1 RETURN e.id AS id",
+    ),
     "stale_staged_messages": (
         "staged message copies left after their job completed",
         "MATCH (c:Conversation)-[:HAS_STAGED]->(:StagedMessages) "

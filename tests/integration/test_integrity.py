@@ -16,7 +16,7 @@ CREATE (c:Conversation:Source {id: 'conv_1'})-[:HAS_MESSAGE]->(m:Message {id: 'm
 CREATE (c)-[:HAS_JOB]->(:Job {id: 'job_1', status: 'complete'})
 CREATE (a:Entity:Person {id: 'ent_a'})-[:HAS_FACT]->(f:Fact {id: 'fact_1'})-[:FROM]->(m)
 CREATE (b:Entity:Organization {id: 'ent_b'})
-CREATE (a)-[:WORKS_AT {id: 'rel_1', evidence: ['msg_1']}]->(b)
+CREATE (a)-[:WORKS_AT {id: 'rel_1', label: 'works_at', evidence: ['msg_1']}]->(b)
 CREATE (x:SchemaLabel {id: 'lbl_x'})-[:CANONICAL]->(y:SchemaLabel {id: 'lbl_y'})
 """
 
@@ -46,6 +46,21 @@ BREAKS = {
     "self_canonical_labels": "CREATE (s:SchemaLabel {id: 'lbl_self'})-[:CANONICAL]->(s)",
     "alias_chains": "MATCH (y:SchemaLabel {id: 'lbl_y'}) "
     "CREATE (y)-[:CANONICAL]->(:SchemaLabel {id: 'lbl_z'})",
+    "superseded_fact_cycles": "MATCH (a:Entity {id: 'ent_a'}), (m:Message {id: 'msg_1'}) "
+    "CREATE (a)-[:HAS_FACT]->(f:Fact {id: 'fact_x'})-[:FROM]->(m), "
+    "(a)-[:HAS_FACT]->(g:Fact {id: 'fact_y'})-[:FROM]->(m), "
+    "(f)-[:SUPERSEDED_BY]->(g)-[:SUPERSEDED_BY]->(f)",
+    "superseded_relation_cycles": "MATCH (a {id: 'ent_a'}), (b {id: 'ent_b'}) "
+    "CREATE (a)-[:LIVES_IN {id: 'rel_p', evidence: ['msg_1'], superseded_by: 'rel_q'}]->(b), "
+    "(a)-[:LIVES_IN {id: 'rel_q', evidence: ['msg_1'], superseded_by: 'rel_p'}]->(b)",
+    "several_current_facts": "MATCH (a:Entity {id: 'ent_a'}), (m:Message {id: 'msg_1'}) "
+    "CREATE (:SchemaLabel {id: 'lbl_l', kind: 'field', label: 'lives_in', single_valued: true}) "
+    "CREATE (a)-[:HAS_FACT]->(:Fact {id: 'fact_l', field: 'lives_in'})-[:FROM]->(m), "
+    "(a)-[:HAS_FACT]->(:Fact {id: 'fact_d', field: 'lives_in'})-[:FROM]->(m)",
+    "several_current_relations": "MATCH (a {id: 'ent_a'}), (b {id: 'ent_b'}) "
+    "CREATE (:SchemaLabel {id: 'lbl_w', kind: 'relation', label: 'works_at', single_valued: true}) "
+    "CREATE (c:Entity:Organization {id: 'ent_c'}) "
+    "CREATE (a)-[:WORKS_AT {id: 'rel_2', label: 'works_at', evidence: ['msg_1']}]->(c)",
     "stale_staged_messages": "MATCH (c:Conversation {id: 'conv_1'}) "
     "CREATE (c)-[:HAS_STAGED]->(:StagedMessages {conversation_id: 'conv_1'})",
 }
