@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from app.domain.models import WindowMessage
-from app.extract.local.lexicon import CHAT_WORDS, KIN, NOT_NAMES, PETS
+from app.extract.local.lexicon import CHAT_WORDS, NOT_NAMES, PETS
 from app.extract.local.predicates import (
     ABSTRACT_OBJECTS,
     CANONICAL,
@@ -41,6 +40,7 @@ from app.extract.local.predicates import (
     STATE_PREDICATES,
     WRAPPER_VERBS,
 )
+from app.extract.local.subjects import Subject, name_of, subject_of
 from app.extract.local.when import Tense, resolve
 
 if TYPE_CHECKING:
@@ -48,13 +48,13 @@ if TYPE_CHECKING:
 
     from app.extract.local.reader import WindowReader
 
-__all__ = ["read_clauses"]
+__all__ = ["BELIEFS", "blocked", "is_question", "noun_value", "read_clauses"]
 
-FIRST_PERSON: Final = 0.8
-WE: Final = 0.7
-SECOND_PERSON: Final = 0.7
-THIRD_PERSON: Final = 0.75
-VIA_PRONOUN: Final = 0.65
+# A clause under these says what someone thinks, not what is: "I think she moved to Leeds".
+BELIEFS: Final = frozenset(
+    {"think", "believe", "guess", "suppose", "pretend", "wish", "hope", "doubt", "wonder",
+     "imagine", "dream", "bet", "reckon", "assume", "feel", "want", "joke"}
+)  # fmt: skip
 _CLAUSE_DEPS: Final = frozenset({"ROOT", "conj", "ccomp", "advcl", "parataxis"})
 _NAMED: Final = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "NORP"}
@@ -80,34 +80,28 @@ _TIME_WORDS: Final = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Subject:
-    key: str
-    confidence: float
-
-
 def read_clauses(reader: WindowReader, message: WindowMessage, doc: Doc) -> None:
     """Record the statements of one parsed message through ``reader``."""
     for sent in doc.sents:
-        if _is_question(sent):
+        if is_question(sent):
             continue
         for verb in sent:
             if verb.pos_ in ("VERB", "AUX") and verb.dep_ in _CLAUSE_DEPS:
                 _clause(reader, message, verb)
 
 
-def _is_question(sent: Span) -> bool:
+def is_question(sent: Span) -> bool:
     text = sent.text.rstrip()
     return text.endswith("?") or (len(sent) > 0 and sent[0].lower_ in ("do", "does", "did"))
 
 
 def _clause(reader: WindowReader, message: WindowMessage, verb: Token) -> None:
-    if _blocked(verb):
+    if blocked(verb):
         return
     inner = _inner_verb(verb)
-    if inner is not verb and _blocked(inner):
+    if inner is not verb and blocked(inner):
         return
-    subject = _subject(reader, message, verb)
+    subject = subject_of(reader, message, verb)
     if subject is None:
         return
     tense = _tense(verb, inner)
@@ -143,8 +137,10 @@ def _clause(reader: WindowReader, message: WindowMessage, verb: Token) -> None:
         )  # fmt: skip
 
 
-def _blocked(verb: Token) -> bool:
-    """Negated, modal, hypothetical or imperative clauses say nothing that holds."""
+def blocked(verb: Token) -> bool:
+    """Negated, modal, hypothetical, believed or imperative clauses say nothing that holds."""
+    if verb.dep_ == "ccomp" and verb.head.lemma_ in BELIEFS:
+        return True
     for c in verb.children:
         if c.dep_ == "neg" or c.lower_ in ("never", "not", "n't", "nt"):
             return True
@@ -175,72 +171,6 @@ def _tense(verb: Token, inner: Token) -> Tense:
     return "present"
 
 
-def _subject(reader: WindowReader, message: WindowMessage, verb: Token) -> _Subject | None:
-    head = verb
-    while True:
-        nsubj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if nsubj is not None:
-            return _who(reader, message, nsubj)
-        if head.dep_ in ("conj", "xcomp") and head.head is not head:
-            head = head.head
-            continue
-        break
-    # Chat drops the subject: "Went to a climbing gym yesterday." is the speaker.
-    if verb.dep_ == "ROOT" and verb.i == verb.sent.start and verb.tag_ in ("VBD", "VBN"):
-        key = reader.me(message)
-        return None if key is None else _Subject(key, WE)
-    return None
-
-
-def _who(reader: WindowReader, message: WindowMessage, token: Token) -> _Subject | None:
-    word = token.lower_
-    if word in ("i", "me"):
-        key = reader.me(message)
-        return None if key is None else _Subject(key, FIRST_PERSON)
-    if word == "we":
-        key = reader.me(message)
-        return None if key is None else _Subject(key, WE)
-    if word in ("you", "u", "ya"):
-        key = reader.addressee(message)
-        return None if key is None else _Subject(key, SECOND_PERSON)
-    if word in ("he", "she"):
-        key = reader.pronoun_target("m" if word == "he" else "f")
-        return None if key is None else _Subject(key, VIA_PRONOUN)
-    if token.pos_ == "PROPN":
-        name = _name_of(token)
-        if name is None:
-            return None
-        key = reader.b.find(name)
-        if key is None and token.ent_type_ != "PERSON":
-            return None
-        if key is None:
-            key = reader.name_key(name, message, "person", 0.6)
-        if key is None or reader.b.type_of(key) != "person":
-            return None
-        reader.b.cite(key, message.id)
-        return _Subject(key, THIRD_PERSON)
-    if word in KIN:
-        named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-        if named is not None:
-            found = reader.b.find(_name_of(named) or "")
-            return None if found is None else _Subject(found, THIRD_PERSON)
-        owner = next((c for c in token.children if c.dep_ == "poss"), None)
-        if owner is not None and owner.lower_ in ("my", "our"):
-            me = reader.me(message)
-            kin = reader.kin.get((me or "", word))
-            return None if kin is None else _Subject(kin, THIRD_PERSON)
-    return None
-
-
-def _name_of(token: Token) -> str | None:
-    """The proper name a token heads: "Leo", "Aunt May", without chat noise."""
-    words = [t for t in token.subtree if t.pos_ == "PROPN" and t.dep_ in ("compound", "flat")]
-    words.append(token)
-    words.sort(key=lambda t: t.i)
-    name = " ".join(t.text for t in words if t.lower_ not in NOT_NAMES)
-    return name or None
-
-
 def _date_of(verb: Token, message: WindowMessage, tense: Tense) -> str | None:
     """The date phrase attached to this clause (not to a nested one), resolved."""
     if message.timestamp is None:
@@ -268,7 +198,7 @@ def _is_date(token: Token) -> bool:
 def _statement(
     reader: WindowReader,
     message: WindowMessage,
-    subject: _Subject,
+    subject: Subject,
     predicate: str,
     obj: Token,
     date: str | None,
@@ -315,7 +245,7 @@ def _statement(
                 message_id=message.id, valid_to=date or said,
             )  # fmt: skip
         return
-    value = _value(obj)
+    value = noun_value(obj)
     if value is None:
         return
     reader.b.fact(
@@ -330,7 +260,7 @@ def _named_after(obj: Token) -> str | None:
         if acl.dep_ == "acl" and acl.lemma_ in ("name", "call"):
             for c in acl.children:
                 if c.dep_ in ("oprd", "attr", "dobj", "xcomp") and c.pos_ in ("PROPN", "NOUN"):
-                    return _name_of(c) if c.pos_ == "PROPN" else c.text.title()
+                    return name_of(c) if c.pos_ == "PROPN" else c.text.title()
     return None
 
 
@@ -347,7 +277,7 @@ def _named_entity(
     name = " ".join(t.text for t in tokens if t.lower_ not in NOT_NAMES).strip()
     if not name or not name[0].isupper():
         return None
-    known = reader.b.find(name)
+    known = reader.known(name)
     if known is not None:
         reader.b.cite(known, message.id)
         type_ = OBJECT_TYPES.get(label)
@@ -361,7 +291,7 @@ def _named_entity(
     return reader.name_key(name, message, type_, 0.75)
 
 
-def _value(obj: Token) -> str | None:
+def noun_value(obj: Token) -> str | None:
     """The object's noun phrase without determiners, possessives and relative clauses."""
     if obj.lower_ in ABSTRACT_OBJECTS or obj.lemma_.casefold() in ABSTRACT_OBJECTS:
         return None

@@ -25,6 +25,7 @@ from app.domain.models import WindowMessage
 from app.extract.base import ExtractResult
 from app.extract.local.builder import Builder
 from app.extract.local.clauses import read_clauses
+from app.extract.local.descriptions import read_descriptions
 from app.extract.local.reader import WindowReader
 from app.extract.local.speakers import link_short_names, talks_with
 from app.extract.local.statements import apply_rules
@@ -68,6 +69,7 @@ class LocalExtractor:
             spans = [NerSpan(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
             reader.read(message, spans, apply_rules)
             read_clauses(reader, message, doc)
+            read_descriptions(reader, message, doc)
         link_short_names(builder, reader.speakers)
         talks_with(builder, window, reader.speakers)
         return ExtractResult(builder.build())

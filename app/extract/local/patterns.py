@@ -113,4 +113,5 @@ TYPE_LABELS: Final = {
     "product": "PRODUCT",
     "event": "EVENT",
     "project": "PROJECT",
+    "animal": "ANIMAL",
 }

@@ -57,8 +57,7 @@ _CO_SUBJECTS: Final = re.compile("(?:\ue000\\d+\ue001\\s*,\\s*)*\ue000\\d+\ue001
 _COMPANY_RE: Final = re.compile(
     r"\b(?i:the|our|my|this|that)\s+(?i:company|firm|startup|start-up|business|studio|agency)\b"
 )
-# How many messages back a pronoun may reach for the person it means.
-PRONOUN_REACH: Final = 2
+PRONOUN_REACH: Final = 2  # how many messages back a pronoun may reach for the person
 
 
 class WindowReader:
@@ -174,16 +173,17 @@ class WindowReader:
         }
         return Known(labels, self._known_index[lowercase], lowercase)
 
+    def known(self, name: str) -> str | None:  # "Pete" is the speaker "Pete Kowalski"
+        return self._known.get(name) or self.b.find(name)
+
     def mentioned(self, key: str) -> None:
-        if self.b.type_of(key) != "person":
-            return
-        self._recent.pop(key, None)
-        self._recent[key] = self._message_index
+        if self.b.type_of(key) == "person":
+            self._recent.pop(key, None)
+            self._recent[key] = self._message_index
 
     def pronoun_target(self, gender: str) -> str | None:
-        """The person a "she"/"he" most likely means: someone other than the speakers, named in
-        the last few messages, of that gender if any such person is known, else of unknown
-        gender; failing that, the last person the context messages name."""
+        """Whom a "she"/"he" means: a person other than the speakers named in the last few
+        messages (of that gender first), else the last person the context messages name."""
         speakers = set(self._speakers.values()) | {self._user_key}
         candidates = [
             key

@@ -70,8 +70,11 @@ def talks_with(builder: Builder, window: Sequence[WindowMessage], speakers: dict
 
 
 def addressee(window: Sequence[WindowMessage], message: WindowMessage) -> str | None:
-    """The speaker label a "you" in ``message`` most likely means: the last other human speaker
-    before it in the window, else the next one after it."""
+    """The speaker label a "you" in ``message`` most likely means: the other speaker of a
+    window two people speak in; None where more people speak (a "you" there is anyone's)."""
+    people = {m.speaker for m in window if speaker_role(m.speaker) == "person"}
+    if len(people) != 2:
+        return None
     try:
         index = window.index(message)
     except ValueError:

@@ -47,6 +47,7 @@ ENTITY_TYPES: Final = {
     "PRODUCT": "product",
     "WORK_OF_ART": "product",
     "PROJECT": "project",
+    "ANIMAL": "animal",  # never from the recogniser: a pet the rules named
 }
 _ABBREVIATIONS: Final = frozenset(
     {"dr", "mr", "mrs", "ms", "st", "prof", "jr", "sr", "vs", "etc", "inc", "ltd", "co", "no",
