@@ -40,7 +40,7 @@ from app.extract.local.predicates import (
     STATE_PREDICATES,
     WRAPPER_VERBS,
 )
-from app.extract.local.subjects import Subject, name_of, subject_of
+from app.extract.local.subjects import Subject, co_subjects, name_of, subject_of
 from app.extract.local.when import Tense, resolve
 
 if TYPE_CHECKING:
@@ -101,9 +101,16 @@ def _clause(reader: WindowReader, message: WindowMessage, verb: Token) -> None:
     inner = _inner_verb(verb)
     if inner is not verb and blocked(inner):
         return
-    subject = subject_of(reader, message, verb)
-    if subject is None:
+    first = subject_of(reader, message, verb)
+    if first is None:
         return
+    for subject in [first, *co_subjects(reader, message, verb)]:
+        _say(reader, message, verb, inner, subject)
+
+
+def _say(
+    reader: WindowReader, message: WindowMessage, verb: Token, inner: Token, subject: Subject
+) -> None:
     tense = _tense(verb, inner)
     lemma = inner.lemma_.casefold()
     particle = next((c.lower_ for c in inner.children if c.dep_ == "prt"), None)

@@ -63,6 +63,9 @@ def read_descriptions(reader: WindowReader, message: WindowMessage, doc: Doc) ->
                 if token.dep_ == "ccomp" and token.head.lemma_ in BELIEFS:
                     continue  # "he thinks he's a professional event planner"
                 _copula(reader, message, token)
+            elif token.pos_ == "NOUN" and token.dep_ in ("amod", "compound"):
+                if token.head.pos_ == "PROPN" and token.i == token.head.i - 1:
+                    _possessed(reader, message, token, token.head)  # "my flatmate Cian"
             elif token.pos_ == "NOUN" and token.dep_ != "attr":
                 _possessed(reader, message, token, _named_in(token))
 
@@ -104,8 +107,6 @@ def _copula(reader: WindowReader, message: WindowMessage, be: Token) -> None:
         return
     if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in attr.children):
         return  # "the backend lead", "incident commander", "my rock": a role, or a judgement
-    if any(c.dep_ == "prep" and c.lower_ in ("at", "for", "of") for c in attr.children):
-        return  # "a designer at Foxglove": a role at an employer, the role rules' to read
     value = noun_value(attr)
     if value is None or attr.lemma_.casefold() in _JUDGEMENTS:
         return

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from app.extract.local.reader import WindowReader
 
-__all__ = ["Subject", "name_of", "owner_of", "subject_of", "who"]
+__all__ = ["Subject", "co_subjects", "name_of", "owner_of", "subject_of", "who"]
 
 FIRST_PERSON: Final = 0.8
 WE: Final = 0.7
@@ -45,6 +45,15 @@ def subject_of(reader: WindowReader, message: WindowMessage, verb: Token) -> Sub
         key = reader.me(message)
         return None if key is None else Subject(key, WE)
     return None
+
+
+def co_subjects(reader: WindowReader, message: WindowMessage, verb: Token) -> list[Subject]:
+    """The others a subject is joined with: "Owen and I are rewatching…" → the speaker too."""
+    nsubj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if nsubj is None:
+        return []
+    found = (who(reader, message, c) for c in nsubj.children if c.dep_ == "conj")
+    return [s for s in found if s is not None]
 
 
 def who(reader: WindowReader, message: WindowMessage, token: Token) -> Subject | None:
@@ -100,6 +109,8 @@ def owner_of(reader: WindowReader, message: WindowMessage, token: Token) -> Subj
     """Whose a possessed noun is: "my" → the speaker, "your" → the person spoken to,
     "his"/"her" → the person meant, "Hannah's" → Hannah."""
     poss = next((c for c in token.children if c.dep_ == "poss"), None)
+    if poss is None and token.head is not token:  # "my flatmate Cian": "my" hangs on Cian
+        poss = next((c for c in token.head.children if c.dep_ == "poss"), None)
     if poss is None:
         return None
     word = poss.lower_
