@@ -1,7 +1,8 @@
-"""Entity merges over GraphQL: merge, undo, and the merge records (docs/adr/0008)."""
+"""Entity corrections over GraphQL: merge, split, their undos and records (docs/adr/0008, 0015)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from enum import Enum
 
@@ -9,7 +10,11 @@ import strawberry
 from strawberry.types import Info
 
 from app.api.context import Context
+from app.api.types import Entity, entity_or_none
+from app.domain.resolve import entity_text
 from app.graph import merges as store
+from app.graph import split as splits
+from app.graph.knowledge import KnowledgeStore
 
 
 @strawberry.enum
@@ -80,3 +85,96 @@ async def merge(info: Info[Context, None], id: strawberry.ID) -> Merge | None:
 
 async def merges(info: Info[Context, None], entity_id: strawberry.ID) -> list[Merge]:
     return [Merge.from_stored(m) for m in await _store(info).for_entity(str(entity_id))]
+
+
+@strawberry.type(description="An entity split, kept after an undo.")
+class Split:
+    id: strawberry.ID
+    entity_id: strawberry.ID = strawberry.field(description="The entity taken apart.")
+    new_entity_id: strawberry.ID = strawberry.field(
+        description="The entity it made (gone again after an undo)."
+    )
+    name: str = strawberry.field(description="The new entity's name.")
+    status: MergeStatus
+    created_at: datetime
+    undone_at: datetime | None
+    moved_facts: int
+    moved_relations: int
+    moved_mentions: int = strawberry.field(description="Messages that now mention the new entity.")
+
+    @classmethod
+    def from_stored(cls, s: splits.Split) -> Split:
+        return cls(
+            id=strawberry.ID(s.id),
+            entity_id=strawberry.ID(s.entity_id),
+            new_entity_id=strawberry.ID(s.new_entity_id),
+            name=s.name,
+            status=MergeStatus(s.status.value),
+            created_at=s.created_at,
+            undone_at=s.undone_at,
+            moved_facts=s.moved_facts,
+            moved_relations=s.moved_relations,
+            moved_mentions=s.moved_mentions,
+        )
+
+    @strawberry.field
+    async def new_entity(self, info: Info[Context, None]) -> Entity | None:
+        """The new entity, while the split stands."""
+        return await entity_or_none(info, str(self.new_entity_id))
+
+
+@strawberry.input(description="What to take out of an entity into a new one.")
+class SplitEntityInput:
+    entity: strawberry.ID = strawberry.field(description="The entity to take apart.")
+    name: str = strawberry.field(description="The new entity's name.")
+    facts: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Facts of the entity to move."
+    )
+    relations: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Relations of the entity to move (its end moves)."
+    )
+    messages: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Messages whose mention of the entity moves."
+    )
+
+
+def _splits(info: Info[Context, None]) -> splits.SplitStore:
+    return splits.SplitStore(info.context.services.driver, info.context.database)
+
+
+async def split_entity(info: Info[Context, None], input: SplitEntityInput) -> Split:
+    request = splits.SplitRequest(
+        entity_id=str(input.entity),
+        name=input.name,
+        fact_ids=[str(x) for x in input.facts or []],
+        relation_ids=[str(x) for x in input.relations or []],
+        message_ids=[str(x) for x in input.messages or []],
+    )
+    request.check()  # before waiting for the lock
+    async with info.context.services.write_lock():
+        split, entity_type = await _splits(info).split(request, actor=_actor(info))
+    # The new entity's vector, so the vector index offers it to resolution and search.
+    vectors = await asyncio.to_thread(
+        info.context.services.embedder.embed, [entity_text(split.name, entity_type)]
+    )
+    await KnowledgeStore(info.context.services.driver, info.context.database).set_embeddings(
+        "Entity", {split.new_entity_id: vectors[0]}
+    )
+    await info.context.services.changed("split")
+    return Split.from_stored(split)
+
+
+async def undo_split(info: Info[Context, None], split_id: strawberry.ID) -> Split:
+    async with info.context.services.write_lock():
+        undone = await _splits(info).undo(str(split_id), actor=_actor(info))
+    await info.context.services.changed("undo_split")
+    return Split.from_stored(undone)
+
+
+async def split(info: Info[Context, None], id: strawberry.ID) -> Split | None:
+    found = await _splits(info).get(str(id))
+    return Split.from_stored(found) if found else None
+
+
+async def splits_of(info: Info[Context, None], entity_id: strawberry.ID) -> list[Split]:
+    return [Split.from_stored(s) for s in await _splits(info).for_entity(str(entity_id))]

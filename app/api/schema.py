@@ -105,6 +105,13 @@ class Query:
         resolver=merges_api.merges,
         description="Merges with this entity as source or target, newest first (at most 100).",
     )
+    split: merges_api.Split | None = strawberry.field(
+        resolver=merges_api.split, description="A split record by id."
+    )
+    splits: list[merges_api.Split] = strawberry.field(
+        resolver=merges_api.splits_of,
+        description="Splits of this entity or that made it, newest first (at most 100).",
+    )
 
 
 @strawberry.type
@@ -148,6 +155,16 @@ class Mutation:
     undo_merge: merges_api.Merge = strawberry.mutation(
         resolver=merges_api.undo_merge,
         description="Undo a merge exactly (CONFLICT while a later merge depends on it).",
+    )
+    split_entity: merges_api.Split = strawberry.mutation(
+        resolver=merges_api.split_entity,
+        description="Move chosen facts, relations and mentions of an entity to a new entity; "
+        "undoable with undoSplit.",
+    )
+    undo_split: merges_api.Split = strawberry.mutation(
+        resolver=merges_api.undo_split,
+        description="Undo a split exactly: what it moved goes back and its new entity goes "
+        "(CONFLICT while something since depends on it).",
     )
 
 

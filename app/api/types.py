@@ -20,6 +20,7 @@ from app.api.timeview import AS_OF, HISTORY, VIEW, Timed, time_fields, view
 from app.graph import browse
 from app.graph.jobs import Job as StoredJob
 from app.graph.jobs import JobStore
+from app.graph.resolution import ResolutionStore
 
 
 async def entity_or_none(info: Info[Context, None], entity_id: str) -> Entity | None:
@@ -244,6 +245,38 @@ async def _entity_neighbors(
     return connection(rows, request, lambda r: [r["id"]], Entity.from_row, count)
 
 
+@strawberry.type(
+    description="An entity that may be the same as another: resolution would not join them on "
+    "what it had (a name alone across sources, or two equally good candidates). "
+    "mergeEntities joins them."
+)
+class PossibleMatch:
+    score: float = strawberry.field(description="How alike their names are, 0 to 1.")
+    rule: str = strawberry.field(description="The name rule that matched: exact, nickname, fuzzy.")
+    reason: str = strawberry.field(description="Why they were kept apart.")
+    created_at: datetime | None
+    entity_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def entity(self, info: Info[Context, None]) -> Entity:
+        """The other entity (its survivor, if merged since)."""
+        return await _entity(info, self.entity_id)
+
+
+async def _entity_possibly_same(root: Entity, info: Info[Context, None]) -> list[PossibleMatch]:
+    store = ResolutionStore(info.context.services.driver, info.context.database)
+    return [
+        PossibleMatch(
+            score=float(r["score"]),
+            rule=r["rule"] or "none",
+            reason=r["reason"] or "",
+            created_at=native(r.get("created_at")),
+            entity_id=r["entity_id"],
+        )
+        for r in await store.possible_matches(str(root.id))
+    ]
+
+
 @strawberry.type
 class Entity(Node):
     id: strawberry.ID
@@ -271,6 +304,10 @@ class Entity(Node):
     neighbors: Connection[Entity] = strawberry.field(
         resolver=_entity_neighbors,
         description="Distinct active entities related to this one, by id.",
+    )
+    possibly_same: list[PossibleMatch] = strawberry.field(
+        resolver=_entity_possibly_same,
+        description="Entities that may be the same as this one, best first (at most 50).",
     )
 
 

@@ -41,9 +41,17 @@ class EntityGroup:
         self.keys |= other.keys
 
 
-def entity_id(entity_type: str, normalized_name: str) -> str:
-    """Deterministic, so concurrent ingests of the same new entity MERGE into one node."""
-    return "ent_" + hashlib.sha256(f"{entity_type}:{normalized_name}".encode()).hexdigest()[:24]
+def entity_id(entity_type: str, normalized_name: str, source_id: str | None = None) -> str:
+    """Deterministic, so concurrent ingests of the same new entity MERGE into one node.
+
+    A person is scoped to the source that first names it (``source_id``): "Sam" in two
+    unrelated conversations is two nodes until corroboration or a person joins them
+    (``app.domain.corroboration``). Places, products and organisations are library-wide.
+    """
+    key = f"{entity_type}:{normalized_name}"
+    if source_id is not None:
+        key += f"@{source_id}"
+    return "ent_" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def entity_text(name: str, entity_type: str) -> str:

@@ -25,8 +25,11 @@ import structlog
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockError
 
+from app.domain.corroboration import PersonEvidence, fact_key
 from app.domain.match import Candidate, Decision
+from app.domain.normalize import normalize_name
 from app.errors import Unavailable
+from app.graph.cypher import query
 
 log = structlog.get_logger(__name__)
 
@@ -34,6 +37,9 @@ LOCK_KEY = "librarian:lock:resolve-write"
 # Candidates per index and group. The indexes rank across every type and include merged
 # entities, which are filtered out afterwards, so ask for more than the matcher needs.
 BLOCK = 30
+MAX_SOURCES = 50  # sources per candidate read for corroboration
+MAX_ITEMS = 500  # speaker labels per candidate
+MAX_POSSIBLE = 5  # possible matches recorded per mention group
 _TERM = re.compile(r"[^\W_]+")  # letters and digits of any script: never Lucene syntax
 
 CANDIDATES = """
@@ -85,6 +91,33 @@ def decision_id(job_id: str, entity_type: str, normalized_name: str) -> str:
     return "res_" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
+def possible_id(a: str, b: str) -> str:
+    """One PossibleMatch per pair of entities, whichever job found it."""
+    first, second = sorted((a, b))
+    return "pos_" + hashlib.sha256(f"{first}|{second}".encode()).hexdigest()[:24]
+
+
+def _evidence(row: dict[str, Any], ignore: frozenset[str]) -> PersonEvidence:
+    names = {n for n in (normalize_name(x) for x in [row["name"], *row["aliases"]]) if n}
+    cited = {normalize_name(s) for s in row["cited_speakers"] if s}
+    speakers = {normalize_name(s) for s in row["speakers"] if s} - ignore - {""}
+    related = {(r["type"], r["name"]) for r in row["related"] if r["type"] and r["name"]}
+    facts: set[tuple[str, str]] = set()
+    for f in row["facts"]:
+        if f["value"]:
+            facts.add(fact_key(f["field"], f["value"]))
+            facts.add(fact_key(f["raw_field"], f["value"]))
+    return PersonEvidence(
+        name=normalize_name(row["name"]),
+        names=names,
+        speaker_labels=cited & names & speakers,
+        companions=(speakers - names) | {n for t, n in related if t == "person"},
+        related={r for r in related if r[0] != "person"},
+        facts=facts,
+        aliases={n for n in (normalize_name(a) for a in row["aliases"]) if n},
+    )
+
+
 def decision_row(
     *,
     job_id: str,
@@ -96,6 +129,7 @@ def decision_row(
     mention: str,
     names: Sequence[str],
     decision: Decision,
+    reason: str | None = None,
 ) -> dict[str, Any]:
     return {
         "id": decision_id(job_id, entity_type, normalized_name),
@@ -115,6 +149,7 @@ def decision_row(
             "candidates": decision.candidates,
             "features": json.dumps(decision.features, sort_keys=True),
             "runner_up": json.dumps(decision.runner_up) if decision.runner_up else None,
+            "reason": reason,
         },
     }
 
@@ -148,6 +183,64 @@ class ResolutionStore:
     async def record(self, decisions: list[dict[str, Any]]) -> None:
         if decisions:
             await self._driver.execute_query(RECORD, decisions=decisions, database_=self._db)
+
+    async def source_speakers(self, source_id: str) -> set[str]:
+        """Every speaker label of one source, as written."""
+        records, _, _ = await self._driver.execute_query(
+            "MATCH (:Conversation {id: $id})-[:HAS_MESSAGE]->(m:Message) "
+            "RETURN collect(DISTINCT m.speaker) AS speakers",
+            id=source_id,
+            database_=self._db,
+            routing_=neo4j.RoutingControl.READ,
+        )
+        return {s for s in records[0]["speakers"] if s} if records else set()
+
+    async def person_evidence(
+        self, ids: Sequence[str], ignore_speakers: frozenset[str] = frozenset()
+    ) -> dict[str, tuple[set[str], PersonEvidence]]:
+        """Per person entity id: its sources, and what corroborates it across them.
+
+        ``ignore_speakers`` (normalised) are roles, not people ("assistant", "user"): never
+        a companion.
+        """
+        if not ids:
+            return {}
+        records, _, _ = await self._driver.execute_query(
+            query("resolution_person_evidence"),
+            ids=list(ids),
+            max_sources=MAX_SOURCES,
+            max_items=MAX_ITEMS,
+            database_=self._db,
+            routing_=neo4j.RoutingControl.READ,
+        )
+        return {r["id"]: (set(r["sources"]), _evidence(dict(r), ignore_speakers)) for r in records}
+
+    async def record_possible(
+        self, pairs: list[dict[str, Any]], *, job_id: str, source_id: str
+    ) -> None:
+        """Keep ``{a, b, score, rule, reason}`` pairs as PossibleMatch records."""
+        if not pairs:
+            return
+        rows = [{**p, "id": possible_id(p["a"], p["b"])} for p in pairs]
+        await self._driver.execute_query(
+            query("resolution_possible_record"),
+            pairs=rows,
+            job_id=job_id,
+            source_id=source_id,
+            database_=self._db,
+        )
+
+    async def possible_matches(self, entity_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Entities possibly the same as ``entity_id``: ``{entity_id, id, score, rule, reason,
+        created_at}``, best first."""
+        records, _, _ = await self._driver.execute_query(
+            query("resolution_possible_of"),
+            id=entity_id,
+            limit=limit,
+            database_=self._db,
+            routing_=neo4j.RoutingControl.READ,
+        )
+        return [dict(r) for r in records]
 
 
 class HeldLock:

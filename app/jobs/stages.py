@@ -19,8 +19,9 @@ import structlog
 
 from app import changes
 from app.config import Settings
+from app.domain.corroboration import explain_gate, gate, mention_evidence
 from app.domain.labels import canonical_form, node_label
-from app.domain.match import Mention, decide
+from app.domain.match import Mention, decide, score
 from app.domain.models import Extraction, WindowMessage
 from app.domain.resolve import entity_id, entity_text, group_mentions
 from app.domain.rows import fact_rows, merge_window, relation_rows, usage_row
@@ -28,6 +29,7 @@ from app.domain.usage import Usage
 from app.embed import Embedder
 from app.errors import LibrarianError
 from app.extract.base import Extractor, ExtractResult, windows
+from app.extract.local.lexicon import ASSISTANT_SPEAKERS, USER_SPEAKERS
 from app.graph.conversations import messages_of, store_staged_messages
 from app.graph.jobs import Job, JobStore
 from app.graph.knowledge import KnowledgeStore
@@ -41,6 +43,8 @@ __all__ = ["STAGE_START", "PipelineDeps", "Stages"]
 
 log = structlog.get_logger(__name__)
 EMBED_BATCH = 64
+# Speaker labels that are roles, not people: never a shared companion.
+ROLE_SPEAKERS = ASSISTANT_SPEAKERS | USER_SPEAKERS
 
 # Progress reached when each stage starts; extraction fills the span up to resolve.
 STAGE_START = {
@@ -201,11 +205,38 @@ class Stages:
                 for i, (g, vec) in enumerate(zip(groups, vectors, strict=True))
             ]
         )
+        mentions = [
+            Mention(g.name, g.type, g.names(), vec) for g, vec in zip(groups, vectors, strict=True)
+        ]
+        # People are scoped to their source: what each close candidate is known by elsewhere.
+        close = {
+            c.id
+            for i, m in enumerate(mentions)
+            if m.type == "person"
+            for c in candidates.get(i, [])
+            if score(m, c).score >= settings.resolve_threshold
+        }
+        known = await self.resolution.person_evidence(sorted(close), ROLE_SPEAKERS)
+        speakers = await self.resolution.source_speakers(job.source_id) if close else set()
         decisions: list[dict[str, Any]] = []
-        for i, (group, vec) in enumerate(zip(groups, vectors, strict=True)):
-            query = Mention(group.name, group.type, group.names(), vec)
-            decision = decide(query, candidates.get(i, []), settings.resolve_threshold)
-            group.id = decision.entity_id or entity_id(group.type, group.normalized_name)
+        possible: list[dict[str, Any]] = []
+        for i, (group, query) in enumerate(zip(groups, mentions, strict=True)):
+            pool = candidates.get(i, [])
+            checked = None
+            if group.type == "person" and any(c.id in close for c in pool):
+                evidence = mention_evidence(group, extraction, key_map, speakers, ROLE_SPEAKERS)
+                checked = gate(
+                    query, evidence, pool, known, job.source_id, settings.resolve_threshold
+                )
+                pool = checked.allowed
+            decision = decide(query, pool, settings.resolve_threshold)
+            group.id = decision.entity_id or entity_id(
+                group.type,
+                group.normalized_name,
+                job.source_id if group.type == "person" else None,
+            )
+            reason, pairs = explain_gate(query, pool, decision, checked, settings.resolve_threshold)
+            possible += [{**p, "a": group.id} for p in pairs if p["b"] != group.id]
             decisions.append(
                 decision_row(
                     job_id=job.id,
@@ -217,6 +248,7 @@ class Stages:
                     mention=group.name,
                     names=sorted(group.names()),
                     decision=decision,
+                    reason=reason,
                 )
             )
         self._vectors[job.id] = {g.id: v for g, v in zip(groups, vectors, strict=True) if g.id}
@@ -237,6 +269,7 @@ class Stages:
                 ],
                 "keys": {key: g.id for key, g in key_map.items()},
                 "decisions": decisions,
+                "possible": possible,
             },
         )
 
@@ -267,6 +300,9 @@ class Stages:
         )
         await self.knowledge.update_history(facts, relations)
         await self.resolution.record(resolved.get("decisions", []))
+        await self.resolution.record_possible(
+            resolved.get("possible", []), job_id=job.id, source_id=job.source_id
+        )
         missing = await self.knowledge.entities_without_embedding([e["id"] for e in entities])
         if missing:
             # The vectors resolve computed from the names this job used, when it has them.
