@@ -164,6 +164,46 @@ async def _eval_search(settings: Settings, args: argparse.Namespace) -> int:
         await driver.close()
 
 
+def cmd_eval_knowledge(settings: Settings, args: argparse.Namespace) -> int:
+    import json
+
+    from app.eval.knowledge_run import run_knowledge_eval
+    from app.eval.knowledge_set import load_dir, load_split
+    from app.localstack.scratch import scratch_stack
+
+    blind = args.dir is None and args.split != "tuned"
+    if args.misses and blind:
+        print(
+            "librarian: --misses lists questions and answers, so only for the tuned split: "
+            "the blind split is held out (tests/knowledge/README.md)",
+            file=sys.stderr,
+        )
+        return 2
+    files = load_dir(Path(args.dir)) if args.dir else load_split(args.split)
+    configure_logging("WARNING", settings.log_format)  # the pipeline's INFO lines are noise here
+    base = (
+        settings
+        if args.extractor is None
+        else settings.model_copy(update={"extractor": args.extractor})
+    )
+    with scratch_stack(base) as scratch:
+        run = asyncio.run(run_knowledge_eval(scratch, files))
+    report = run.report
+    print(
+        f"knowledge split: {args.dir or args.split}; files: {report.files}; "
+        f"extractor: {run.extractor}; answerer: {run.answerer}; grader: {run.grader or 'none'}"
+    )
+    print(f"conversations processed: {run.processed} in {run.ingest_seconds:.1f} s")
+    print(report.table(names=not blind))
+    if args.misses:
+        print("\nquestions no fact or relation of their entity answers:")
+        print(report.misses())
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.figures(), indent=2) + "\n", encoding="utf-8")
+        print(f"figures written to {args.json}")
+    return 0
+
+
 def cmd_token_create(settings: Settings, args: argparse.Namespace) -> int:
     issued = _with_driver(
         settings, lambda d: TokenStore(d, settings.neo4j_database).create(args.name, args.scope)
@@ -289,6 +329,20 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--set", help="questions (default tests/golden/search.json)")
     search.add_argument("--misses", action="store_true", help="list questions missed at 10")
     search.set_defaults(func=cmd_eval_search)
+    knowledge = eval_sub.add_parser(
+        "knowledge",
+        help="fact coverage, answer F1 and resolution on the long conversations (throwaway graph)",
+    )
+    knowledge.add_argument("--split", choices=["tuned", "blind", "all"], default="tuned")
+    knowledge.add_argument("--dir", help="a directory of knowledge files instead of a split")
+    knowledge.add_argument(
+        "--extractor", choices=["local", "llm"], help="override LIBRARIAN_EXTRACTOR for this run"
+    )
+    knowledge.add_argument(
+        "--misses", action="store_true", help="list questions no fact answers (tuned only)"
+    )
+    knowledge.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    knowledge.set_defaults(func=cmd_eval_knowledge)
     export = sub.add_parser("export", help="write messages, entities, facts, relations as NDJSON")
     export.add_argument("dir", metavar="DIR", help="created if missing; files are overwritten")
     export.set_defaults(func=cmd_export)
