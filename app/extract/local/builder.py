@@ -18,6 +18,7 @@ from app.extract.local.lexicon import (
     TITLES,
 )
 from app.extract.local.names import FEMALE_NAMES, MALE_NAMES
+from app.extract.local.when import Validity
 
 __all__ = ["Builder"]
 
@@ -39,34 +40,13 @@ class _Entity:
 
 
 @dataclass
-class _When:
-    """When a fact or relation holds: partial ISO dates (``app.domain.models``)."""
-
-    valid_from: str | None = None
-    valid_to: str | None = None
-    event_date: str | None = None
-
-    def absorb(self, other: _When) -> None:
-        """Said twice: the earliest start and event, the latest end; a date beats none."""
-        self.valid_from = _earliest(self.valid_from, other.valid_from)
-        self.event_date = _earliest(self.event_date, other.event_date)
-        ends = [d for d in (self.valid_to, other.valid_to) if d]
-        self.valid_to = max(ends) if ends else None
-
-
-def _earliest(a: str | None, b: str | None) -> str | None:
-    dates = [d for d in (a, b) if d]
-    return min(dates) if dates else None
-
-
-@dataclass
 class _Fact:
     entity: str
     field: str
     value: str
     confidence: float
     message_ids: list[str]
-    when: _When = dataclasses.field(default_factory=_When)
+    when: Validity = dataclasses.field(default_factory=Validity)
 
 
 @dataclass
@@ -76,7 +56,7 @@ class _Relation:
     target: str
     confidence: float
     message_ids: list[str]
-    when: _When = dataclasses.field(default_factory=_When)
+    when: Validity = dataclasses.field(default_factory=Validity)
 
 
 def _cite(ids: list[str], message_id: str) -> None:
@@ -224,6 +204,11 @@ class Builder:
         entity = self._entities[key]
         entity.gender = entity.gender or gender
 
+    def typed(self) -> list[tuple[str, str, str, float]]:
+        """(key, name, type, strength) of every entity still standing on its own."""
+        live = [(k, e) for k, e in self._entities.items() if e.merged_into is None]
+        return [(k, e.name, e.type, e.strength) for k, e in live if not e.placeholder]
+
     def people(self) -> list[tuple[str, str]]:
         """(key, name) of every person entity still standing on its own."""
         return [
@@ -286,7 +271,7 @@ class Builder:
     ) -> None:
         self.cite(key, message_id)
         slot = (key, field_, normalize_name(value))
-        when = _When(valid_from, valid_to, event_date)
+        when = Validity(valid_from, valid_to, event_date)
         found = self._facts.get(slot)
         if found is None:
             self._facts[slot] = _Fact(key, field_, value, confidence, [message_id], when)
@@ -320,7 +305,7 @@ class Builder:
         self.cite(source, message_id)
         self.cite(target, message_id)
         slot = (source, label, target)
-        when = _When(valid_from, valid_to, event_date)
+        when = Validity(valid_from, valid_to, event_date)
         found = self._relations.get(slot)
         if found is None:
             self._relations[slot] = _Relation(source, label, target, confidence, [message_id], when)

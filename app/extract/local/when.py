@@ -18,10 +18,11 @@ other text); ADR 0015 records the choice.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final, Literal
 
-__all__ = ["Tense", "resolve"]
+__all__ = ["Tense", "Validity", "resolve"]
 
 Tense = Literal["past", "future", "present"]
 
@@ -236,3 +237,24 @@ def _season_year(start: int, said: date, tense: Tense) -> int:
     if tense == "future" and start + 2 < said.month:
         return said.year + 1
     return said.year
+
+
+@dataclass
+class Validity:
+    """When a fact or relation holds: partial ISO dates (``app.domain.models``)."""
+
+    valid_from: str | None = None
+    valid_to: str | None = None
+    event_date: str | None = None
+
+    def absorb(self, other: Validity) -> None:
+        """Said twice: the earliest start and event, the latest end; a date beats none."""
+        self.valid_from = _earliest(self.valid_from, other.valid_from)
+        self.event_date = _earliest(self.event_date, other.event_date)
+        ends = [d for d in (self.valid_to, other.valid_to) if d]
+        self.valid_to = max(ends) if ends else None
+
+
+def _earliest(a: str | None, b: str | None) -> str | None:
+    dates = [d for d in (a, b) if d]
+    return min(dates) if dates else None
