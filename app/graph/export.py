@@ -53,11 +53,13 @@ COLUMNS: dict[ExportKind, tuple[str, ...]] = {
     ),
     ExportKind.FACTS: (
         "id", "entity_id", "field", "raw_field", "value", "confidence", "message_ids", "job_id",
-        "extractor", "created_at",
+        "extractor", "created_at", "valid_from", "valid_to", "valid_to_source", "event_date",
+        "first_said", "last_said", "superseded_by",
     ),
     ExportKind.RELATIONS: (
         "id", "type", "label", "raw_label", "source_id", "target_id", "confidence", "evidence",
-        "first_seen", "last_seen", "job_id", "extractor",
+        "first_seen", "last_seen", "job_id", "extractor", "valid_from", "valid_to",
+        "valid_to_source", "event_date", "first_said", "last_said", "superseded_by", "supersedes",
     ),
     ExportKind.MESSAGES: (
         "conversation_id", "conversation_title", "conversation_origin", "conversation_checksum",

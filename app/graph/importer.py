@@ -18,6 +18,7 @@ from typing import Any
 
 import neo4j
 
+from app.domain.dates import parse as parse_date
 from app.domain.labels import canonical_form, node_label, relationship_type
 from app.errors import BadInput
 from app.graph.cypher import query
@@ -52,6 +53,34 @@ def _when(row: Mapping[str, Any], key: str) -> str | None:
         except ValueError:
             raise ValueError(f"`{key}` is not an ISO 8601 date-time") from None
     return value
+
+
+def _partial_date(row: Mapping[str, Any], key: str) -> str | None:
+    value = _text(row, key)
+    if value is not None:
+        try:
+            parse_date(value)
+        except ValueError:
+            raise ValueError(
+                f"`{key}` is not a partial ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
+            ) from None
+    return value
+
+
+def _times(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The time columns of a fact or relation (ADR 0015)."""
+    source = _text(row, "valid_to_source")
+    if source not in (None, "text", "superseded"):
+        raise ValueError("`valid_to_source` must be text or superseded")
+    return {
+        "valid_from": _partial_date(row, "valid_from"),
+        "valid_to": _partial_date(row, "valid_to"),
+        "valid_to_source": source,
+        "event_date": _partial_date(row, "event_date"),
+        "first_said": _when(row, "first_said"),
+        "last_said": _when(row, "last_said"),
+        "superseded_by": _text(row, "superseded_by"),
+    }
 
 
 def _number(row: Mapping[str, Any], key: str) -> float | None:
@@ -125,6 +154,7 @@ def _fact(row: Mapping[str, Any]) -> dict[str, Any]:
         "job_id": _text(row, "job_id"),
         "extractor": _text(row, "extractor"),
         "created_at": _when(row, "created_at"),
+        **_times(row),
     }
 
 
@@ -146,6 +176,8 @@ def _relation(row: Mapping[str, Any]) -> dict[str, Any]:
         "last_seen": _when(row, "last_seen"),
         "job_id": _text(row, "job_id"),
         "extractor": _text(row, "extractor"),
+        **_times(row),
+        "supersedes": _text(row, "supersedes"),
     }
 
 
@@ -225,6 +257,8 @@ async def _load(driver: neo4j.AsyncDriver, database: str, kind: ExportKind, path
             await flush()
     if batch:
         await flush()
+    if kind is ExportKind.FACTS:
+        await _link_facts(driver, database, path)
     if conversations:
         await driver.execute_query(
             "UNWIND $ids AS id MATCH (c:Conversation {id: id}) "
@@ -233,3 +267,20 @@ async def _load(driver: neo4j.AsyncDriver, database: str, kind: ExportKind, path
             database_=database,
         )
     return Loaded(kind, read, written)
+
+
+async def _link_facts(driver: neo4j.AsyncDriver, database: str, path: Path) -> None:
+    """SUPERSEDED_BY between loaded facts, once all of them are in (a link may point forward)."""
+    links: list[dict[str, Any]] = []
+
+    async def flush() -> None:
+        await driver.execute_query(query("import_fact_links"), rows=links, database_=database)
+        links.clear()
+
+    for row in read_rows(ExportKind.FACTS, path):
+        if row["superseded_by"]:
+            links.append({"id": row["id"], "next": row["superseded_by"]})
+        if len(links) >= BATCH:
+            await flush()
+    if links:
+        await flush()

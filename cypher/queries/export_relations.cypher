@@ -11,5 +11,8 @@ WITH a, r, b ORDER BY a.id, r.id LIMIT $limit
 RETURN collect({
   id: r.id, type: type(r), label: r.label, raw_label: r.raw_label, source_id: a.id,
   target_id: b.id, confidence: r.confidence, evidence: coalesce(r.evidence, []),
-  first_seen: r.first_seen, last_seen: r.last_seen, job_id: r.job_id, extractor: r.extractor
+  first_seen: r.first_seen, last_seen: r.last_seen, job_id: r.job_id, extractor: r.extractor,
+  valid_from: r.valid_from, valid_to: r.valid_to, valid_to_source: r.valid_to_source,
+  event_date: r.event_date, first_said: r.first_said, last_said: r.last_said,
+  superseded_by: r.superseded_by, supersedes: r.supersedes
 }) AS rows
