@@ -71,6 +71,7 @@ def tokens(text: str) -> int:
 _CITABLE = re.compile(r"^Window message ids you may cite: (.+)$", re.MULTILINE)
 _WINDOW = re.compile(r"^<window>\n(.*?)\n</window>$", re.MULTILINE | re.DOTALL)
 _OCCUPATION = re.compile(r"\bI work as an? ([a-z]+(?: [a-z]+)?)\b")
+_SINCE = re.compile(r"\bsince (\d{4})\b")
 _PASSAGE = re.compile(r"^\[(\d+)\] ([^,]+), [^\n]*?: (.*)$", re.MULTILINE)
 
 
@@ -107,6 +108,12 @@ def extraction_for(user: str) -> dict[str, Any]:
                         "value": match.group(1),
                         "confidence": 0.95,
                         "message_ids": [message["id"]],
+                        # "since 2021": when it starts to hold, as a partial ISO date.
+                        **(
+                            {"valid_from": since.group(1)}
+                            if (since := _SINCE.search(message["text"]))
+                            else {}
+                        ),
                     }
                 )
                 break

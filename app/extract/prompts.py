@@ -34,7 +34,7 @@ __all__ = [
     "normalise_label",
 ]
 
-EXTRACT_WINDOW = "extract_window.v2"
+EXTRACT_WINDOW = "extract_window.v3"
 """The prompt's name: logged with every call so calls can be counted per prompt and version."""
 
 ENTITY_TYPES = ("person", "organization", "place", "project", "product", "event")
@@ -93,6 +93,18 @@ founded, owned, used or invested in; part_of points to the larger whole.
 - sibling_of, spouse_of, partner_of, engaged_to, relative_of, friend_of and colleague_of are \
 symmetric: record them once, in either direction.
 
+# Time (facts and relations)
+- valid_from: when it starts to hold; valid_to: when it stops holding; event_date: when an \
+event happens or happened. Give them only when the text says so ("since 2021", "until March", \
+"we moved last month", "the launch is on Friday"); otherwise leave them out.
+- Write each as a partial ISO date whose length is its precision: "2024" (a year), "2024-03" \
+(a month) or "2024-03-09" (a day). Never add precision the text does not give.
+- Resolve relative dates against the "time" of the message that says them: "yesterday" in a \
+message sent on 2024-03-10 is "2024-03-09", "last month" is "2024-02". Without a message time, \
+give only dates the text states outright.
+- A changed state ("we moved to Berlin last month") is a new value with valid_from; when the \
+text says the old value ended ("she left Acme in 2022"), give it valid_to.
+
 # Rules
 1. Record only what the window states or plainly implies. No guesses, no world knowledge, no \
 speculation about what might be true.
@@ -124,6 +136,14 @@ def _checked_label(raw: str) -> str:
 _Label = Annotated[str, AfterValidator(_checked_label)]
 
 
+# A date the model gets wrong is not re-asked (a call costs more than the date is worth): the
+# write stage drops a malformed one with a warning (app.domain.rows).
+_DATE = " A partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD, resolved against the message time."
+_VALID_FROM = "When it starts to hold, if the text says." + _DATE
+_VALID_TO = "When it stops holding, if the text says." + _DATE
+_EVENT_DATE = "When the event happens or happened, if the text says." + _DATE
+
+
 class _ExtractedEntity(BaseModel):
     key: str = Field(min_length=1, description="Handle unique within this call, e.g. 'e1'.")
     name: str = Field(min_length=1, description="Fullest name as written in the messages.")
@@ -138,6 +158,9 @@ class _ExtractedFact(BaseModel):
     value: str = Field(min_length=1, description="The value, short, as stated.")
     confidence: float = Field(0.8, ge=0, le=1)
     message_ids: list[str] = Field(min_length=1, description="Window message ids stating it.")
+    valid_from: str | None = Field(None, description=_VALID_FROM)
+    valid_to: str | None = Field(None, description=_VALID_TO)
+    event_date: str | None = Field(None, description=_EVENT_DATE)
 
 
 class _ExtractedRelation(BaseModel):
@@ -146,6 +169,9 @@ class _ExtractedRelation(BaseModel):
     label: _Label = Field(description="One of: " + ", ".join(RELATION_LABELS))
     confidence: float = Field(0.8, ge=0, le=1)
     message_ids: list[str] = Field(min_length=1, description="Window message ids stating it.")
+    valid_from: str | None = Field(None, description=_VALID_FROM)
+    valid_to: str | None = Field(None, description=_VALID_TO)
+    event_date: str | None = Field(None, description=_EVENT_DATE)
 
 
 class ExtractionResponse(BaseModel):
@@ -230,6 +256,9 @@ class ExtractionResponse(BaseModel):
                     value=f.value.strip(),
                     confidence=f.confidence,
                     message_ids=_unique(f.message_ids),
+                    valid_from=f.valid_from,
+                    valid_to=f.valid_to,
+                    event_date=f.event_date,
                 )
                 for f in self.facts
             ],
@@ -240,6 +269,9 @@ class ExtractionResponse(BaseModel):
                     label=r.label,
                     confidence=r.confidence,
                     message_ids=_unique(r.message_ids),
+                    valid_from=r.valid_from,
+                    valid_to=r.valid_to,
+                    event_date=r.event_date,
                 )
                 for r in self.relations
             ],

@@ -46,7 +46,7 @@ MESSAGE_IDS = """query($id: ID!) {
 }"""
 ENTITY = """query($name: String!) { entities(nameContains: $name) { edges { node {
   name type
-  facts { edges { node { field value extractor } } }
+  facts { edges { node { field value extractor validFrom saidFirst } } }
   relations { edges { node { label evidence source { name } target { name } } } }
 } } } }"""
 ASK = """subscription($q: String!) { ask(question: $q) {
@@ -93,7 +93,7 @@ def conversation(title: str, n: int) -> dict[str, Any]:
     for i in range(n):
         if i % 2 == 0:
             text = (
-                "I work as a marine biologist at the Porto aquarium."
+                "I work as a marine biologist at the Porto aquarium since 2021."
                 if i == 0
                 else _ANA_SAYS[(i // 2) % 4]
             )
@@ -185,9 +185,12 @@ async def test_a_worker_extracts_through_the_vendor_and_counts_what_it_cost(
     (ana,) = [e["node"] for e in body["data"]["entities"]["edges"]]
     assert (ana["name"], ana["type"]) == (ANA, "person")
     facts = [f["node"] for f in ana["facts"]["edges"]]
-    assert {"field": "occupation", "value": "marine biologist", "extractor": vendor.provider} in (
-        facts
-    )
+    occupations = [f for f in facts if f["field"] == "occupation"]
+    assert [(f["value"], f["extractor"]) for f in occupations] == [
+        ("marine biologist", vendor.provider)
+    ]
+    # The date the vendor gave ("since 2021") reached the graph; these messages have no time.
+    assert (occupations[0]["validFrom"], occupations[0]["saidFirst"]) == ("2021", None)
     relations = [r["node"] for r in ana["relations"]["edges"]]
     colleagues = [r for r in relations if r["label"] == "colleague_of"]
     assert colleagues, relations
@@ -197,8 +200,14 @@ async def test_a_worker_extracts_through_the_vendor_and_counts_what_it_cost(
         assert set(relation["evidence"]) <= ids
     _, body = await gql(ENTITY, token=token, variables={"name": BEN})
     (ben,) = [e["node"] for e in body["data"]["entities"]["edges"]]
-    assert {"field": "occupation", "value": "software engineer", "extractor": vendor.provider} in [
-        f["node"] for f in ben["facts"]["edges"]
+    assert {
+        "field": "occupation",
+        "value": "software engineer",
+        "extractor": vendor.provider,
+        "validFrom": None,
+    } in [
+        {k: f["node"][k] for k in ("field", "value", "extractor", "validFrom")}
+        for f in ben["facts"]["edges"]
     ]
 
 

@@ -19,6 +19,7 @@ import httpx2
 import pytest
 
 from app.domain.models import WindowMessage
+from app.domain.rows import relation_rows
 from app.errors import RateLimited, Unavailable
 from app.extract.llm import LLMExtractor
 from app.extract.prompts import (
@@ -146,6 +147,19 @@ def test_valid_tool_use_becomes_an_extraction_citing_window_messages(
         ("e1", "lives_in", "e3"),
         ("e4", "knows_well", "e1"),  # off-vocabulary: normalised and passed to the registry
     ]
+    # Dates as the model wrote them; the write stage drops a malformed one ("last spring").
+    assert [(f.valid_from, f.valid_to, f.event_date) for f in extraction.facts] == [
+        ("2022-09", None, None),
+        (None, None, None),
+    ]
+    assert [(r.valid_from, r.valid_to) for r in extraction.relations] == [
+        (None, None),
+        ("2021", "last spring"),
+        (None, None),
+    ]
+    keys = {"e1": "ent_ana", "e2": "ent_northwind", "e3": "ent_lisbon", "e4": "ent_ben"}
+    relations, _ = relation_rows(extraction, keys, {"lives_in": "lives_in"})
+    assert [(r["valid_from"], r["valid_to"]) for r in relations] == [("2021", None)]
     cited = [
         *(e.message_ids for e in extraction.entities),
         *(f.message_ids for f in extraction.facts),
@@ -223,7 +237,7 @@ def test_the_cached_prefix_is_identical_across_windows() -> None:
     assert first.system == second.system
     assert (first.tool_name, first.tool_description) == (second.tool_name, second.tool_description)
     assert first.user != second.user
-    assert first.name == "extract_window.v2"
+    assert first.name == "extract_window.v3"
 
 
 def test_one_call_per_window_of_twenty_plus_messages(
@@ -516,7 +530,7 @@ def test_each_call_is_logged_with_tokens_and_latency_but_no_message_text(
     [call] = [e for e in logs if e["event"] == "llm.call"]
     assert call["log_level"] == "info"
     assert call["model"] == "claude-sonnet-4-6"
-    assert call["prompt"] == "extract_window.v2"
+    assert call["prompt"] == "extract_window.v3"
     assert call["window_first_id"] == "m-01"
     assert (call["attempt"], call["reask"]) == (1, 0)
     assert (call["input_tokens"], call["output_tokens"]) == (1250, 310)

@@ -11,6 +11,7 @@ import json
 import random
 from collections.abc import AsyncIterator, MutableMapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,7 +20,10 @@ import openai
 import pytest
 from pydantic import BaseModel, Field
 
+from app.domain.models import WindowMessage
+from app.domain.rows import fact_rows, relation_rows
 from app.errors import RateLimited, Unavailable
+from app.extract.llm import LLMExtractor
 from app.llm.base import (
     InvalidOutput,
     LLMAuthFailed,
@@ -630,3 +634,38 @@ def test_openai_without_a_key_is_an_auth_error(monkeypatch: pytest.MonkeyPatch) 
 
     with pytest.raises(LLMAuthFailed):
         OpenAILLM(model="gpt-4.1")
+
+
+# --- extraction with dates ---------------------------------------------------------------------
+
+
+def test_an_extraction_answer_carries_its_dates_to_the_rows(
+    server: FakeServer, sleeps: list[float], logs: list[MutableMapping[str, Any]]
+) -> None:
+    server.json(200, "chat_extraction_dated")
+    sent = datetime(2024, 3, 10, 9, 30, tzinfo=UTC)
+    window = [
+        WindowMessage(id="m-01", seq=1, speaker="Ana", text=USER.splitlines()[0], timestamp=sent),
+        WindowMessage(id="m-03", seq=3, speaker="Ana", text=USER.splitlines()[1], timestamp=sent),
+    ]
+
+    extraction = LLMExtractor(llm(server, sleeps)).extract(window).extraction
+
+    assert (
+        server.body(0)["messages"][1]["content"].count('"time": "2024-03-10T09:30:00+00:00"') == 2
+    )
+    keys = {"e1": "ent_ana", "e2": "ent_northwind", "e3": "ent_lisbon", "e4": "ent_porto"}
+    facts, _ = fact_rows(
+        extraction, keys, {"employer_role": "employer_role", "birthday": "birthday"}
+    )
+    assert [(f["value"], f["valid_from"], f["event_date"]) for f in facts] == [
+        ("data engineer at Northwind", "2022-09", None),
+        ("1993-06-02", None, "1993-06-02"),
+    ]
+    relations, _ = relation_rows(extraction, keys, {"lives_in": "lives_in"})
+    by_target = {r["target_id"]: (r["valid_from"], r["valid_to"]) for r in relations}
+    # "Feb 2024" is not a partial ISO date: dropped, with a warning that does not quote it.
+    assert by_target == {"ent_lisbon": ("2024-02", None), "ent_porto": (None, None)}
+    dropped = events_named(logs, "extract.date_dropped")
+    assert [(d["kind"], d["field"]) for d in dropped] == [("relation", "valid_to")]
+    assert "Feb 2024" not in repr(logs)
