@@ -1,5 +1,5 @@
 """Time on Fact and Relation: the fields every value carries and the view a read asks for
-(``asOf``, ``includeHistory``; ``app.graph.timeview``, ADR 0015)."""
+(``asOf``, ``includeHistory``; ``app.graph.timeview``, ADR 0017)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""History of single-valued fields and relations: which value came after which (ADR 0015).
+"""History of single-valued fields and relations: which value came after which (ADR 0017).
 
 For each (entity, field) whose label is single-valued (``app.graph.registry.SINGLE_VALUED``),
 the entity's facts of that field are ordered by when they start to hold: ``valid_from``, else

@@ -68,7 +68,7 @@ def _partial_date(row: Mapping[str, Any], key: str) -> str | None:
 
 
 def _times(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The time columns of a fact or relation (ADR 0015)."""
+    """The time columns of a fact or relation (ADR 0017)."""
     source = _text(row, "valid_to_source")
     if source not in (None, "text", "superseded"):
         raise ValueError("`valid_to_source` must be text or superseded")

@@ -1,5 +1,5 @@
 """Which values of an entity a read shows: current ones, all of them, or those that held at a
-date (``asOf``), as one Cypher predicate per page key (ADR 0015).
+date (``asOf``), as one Cypher predicate per page key (ADR 0017).
 
 A key carries ``mode`` and ``point`` (a day, ``YYYY-MM-DD``):
 

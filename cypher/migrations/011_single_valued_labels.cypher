@@ -1,4 +1,4 @@
-// Single-valued labels (app.graph.registry.SINGLE_VALUED, ADR 0015): a newer value supersedes
+// Single-valued labels (app.graph.registry.SINGLE_VALUED, ADR 0017): a newer value supersedes
 // the older one and history is kept through SUPERSEDED_BY. Labels created from now on are marked
 // when created (label_create.cypher); this marks those already in the registry, and their aliases.
 MATCH (s:SchemaLabel)

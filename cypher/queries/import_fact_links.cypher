@@ -1,4 +1,4 @@
-// History links of imported facts (ADR 0015): each names the newer value that superseded it.
+// History links of imported facts (ADR 0017): each names the newer value that superseded it.
 // A link whose facts are missing is skipped, and a fact keeps at most one newer value.
 UNWIND $rows AS row
 MATCH (x:Fact {id: row.id})

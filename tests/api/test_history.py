@@ -1,6 +1,6 @@
 """Time and history over GraphQL: a move supersedes the old place, reads take asOf and
 includeHistory, ingestion order does not matter, merges recompute history, explain shows both
-sides (ADR 0015)."""
+sides (ADR 0017)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Export and import carry time and history: dates, when each value was said, and which value
-superseded which (ADR 0015)."""
+superseded which (ADR 0017)."""
 
 from __future__ import annotations
 
