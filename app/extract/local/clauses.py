@@ -275,7 +275,8 @@ def _named_entity(
     reader: WindowReader, message: WindowMessage, obj: Token, label: str
 ) -> str | None:
     """The entity a named object stands for, typed by the verb where it tells."""
-    if obj.pos_ != "PROPN" and obj.ent_type_ not in _NAMED:
+    capitalised = obj.text[:1].isupper() and obj.i != obj.sent.start  # "rewatching The Office"
+    if obj.pos_ != "PROPN" and obj.ent_type_ not in _NAMED and not capitalised:
         return None
     if obj.ent_type_ in ("NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"):
         return None

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from app.domain.models import WindowMessage
 from app.extract.local.clauses import BELIEFS, blocked, is_question, noun_value
-from app.extract.local.lexicon import KIN, OCCUPATIONS, PETS
+from app.extract.local.lexicon import CHAT_WORDS, KIN, OCCUPATIONS, PETS
 from app.extract.local.subjects import Subject, name_of, owner_of, who
 
 if TYPE_CHECKING:
@@ -83,8 +83,10 @@ def _named_in(noun: Token) -> Token | None:
 
 
 def _copula(reader: WindowReader, message: WindowMessage, be: Token) -> None:
-    nsubj = next((c for c in be.children if c.dep_ == "nsubj"), None)
+    nsubj = next((c for c in be.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     attr = next((c for c in be.children if c.dep_ == "attr"), None)
+    if attr is not None and attr.lower_ in CHAT_WORDS:  # "Gus is a tortoise btw"
+        attr = next((c for c in attr.children if c.dep_ == "compound"), None)
     if nsubj is None or attr is None:
         return
     if nsubj.pos_ == "NOUN":  # "my boss is a guy named Raymond", "my sister is Gia"

@@ -114,6 +114,7 @@ CANONICAL: Final = {
     "read": "reads",
     "watch": "watches",
     "rewatch": "watches",
+    "rewatche": "watches",  # the lemmatiser's form of "rewatching"
     "binge": "watches",
     "stream": "watches",
     "drive": "drives",

@@ -34,6 +34,8 @@ def _short_form(short: str, full: str) -> bool:
         return True
     if short in NICKNAMES.get(full, ()) or full in NICKNAMES.get(short, ()):
         return True
+    if short.endswith(("y", "ie")) and len(short) <= 6 and short[:3] == full[:3]:
+        return True  # a pet form: "Sammy" for Samantha, "Katie" for Katherine
     return min(len(short), len(full)) >= _MIN_FUZZY and OSA.distance(short, full) <= 2
 
 

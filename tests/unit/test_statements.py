@@ -1,0 +1,181 @@
+"""What people say about themselves and each other, from the dependency parse: statements in
+the first, second and third person, their dates, what people are, who is whose, and names
+without chat noise (issue 14). Conversations written for these tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from app.domain.models import Extraction, WindowMessage
+from app.extract.local.extractor import LocalExtractor
+from app.extract.local.gazetteer import is_known_place
+from app.extract.local.when import resolve
+
+SUNDAY = datetime(2024, 3, 10, 19, 0, tzinfo=UTC)
+
+
+def _extract(*lines: str, when: datetime = SUNDAY) -> Extraction:
+    window = []
+    for i, line in enumerate(lines):
+        speaker, _, text = line.partition(": ")
+        window.append(
+            WindowMessage(id=f"m{i}", seq=i, speaker=speaker, text=text, timestamp=when)
+        )
+    return LocalExtractor().extract(window).extraction
+
+
+def _names(out: Extraction) -> dict[str, str]:
+    return {e.key: e.name for e in out.entities}
+
+
+def _facts(out: Extraction) -> dict[tuple[str, str, str], tuple[str | None, ...]]:
+    n = _names(out)
+    return {
+        (n[f.entity], f.field, f.value): (f.valid_from, f.valid_to, f.event_date)
+        for f in out.facts
+    }
+
+
+def _relations(out: Extraction) -> dict[tuple[str, str, str], tuple[str | None, ...]]:
+    n = _names(out)
+    return {
+        (n[r.source], r.label, n[r.target]): (r.valid_from, r.valid_to, r.event_date)
+        for r in out.relations
+    }
+
+
+def _types(out: Extraction) -> dict[str, str]:
+    return {e.name: e.type for e in out.entities}
+
+
+# -- dates --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "tense", "expected"),
+    [
+        ("yesterday", "past", "2024-03-09"),
+        ("last Friday", "past", "2024-03-08"),
+        ("on Friday", "future", "2024-03-15"),
+        ("in March", "past", "2024-03"),
+        ("in April", "past", "2023-04"),  # the last April before the message
+        ("in April", "future", "2024-04"),
+        ("on June 8", "future", "2024-06-08"),
+        ("the 14th of September", "future", "2024-09-14"),
+        ("last week", "past", "2024-03"),  # a week is not a day: month precision
+        ("two weeks ago", "past", "2024-02"),
+        ("a few days ago", "past", "2024-03"),
+        ("last month", "past", "2024-02"),
+        ("next month", "future", "2024-04"),
+        ("last spring", "past", "2023"),  # spring 2024 has not come yet
+        ("in 2019", "past", "2019"),
+        ("March 2019", "past", "2019-03"),
+        ("tmrw", "future", "2024-03-11"),
+        ("recently", "past", None),
+        ("may", "future", None),  # the verb, far more often than the month
+    ],
+)
+def test_date_phrases_resolve_against_the_message_time_with_their_precision(
+    phrase: str, tense: str, expected: str | None
+) -> None:
+    assert resolve(phrase, date(2024, 3, 10), tense) == expected  # type: ignore[arg-type]
+
+
+# -- statements ---------------------------------------------------------------------------
+
+
+def test_first_person_statements_become_facts_and_relations_with_their_dates() -> None:
+    out = _extract(
+        "Maya: Woah nice. I quit the bakery in March btw",
+        "Jonah: Went to a climbing gym yesterday. I started at Fenwick Labs last week.",
+        "Maya: I've been restoring an old sailboat. Also we got a parrot named Kiwi",
+    )
+    facts, relations = _facts(out), _relations(out)
+    assert facts[("Maya", "quit", "bakery")] == (None, None, "2024-03")
+    assert facts[("Jonah", "went_to", "climbing gym")] == (None, None, "2024-03-09")
+    assert ("Maya", "restoring", "old sailboat") in facts
+    assert ("Maya", "pet", "Kiwi") in facts
+    assert relations[("Jonah", "works_at", "Fenwick Labs")][0] == "2024-03"
+    assert "Kiwi" not in _types(out)  # a pet's name, not a person
+
+
+def test_third_person_statements_resolve_kin_and_start_a_state() -> None:
+    out = _extract("Jonah: My brother Leo moved to Denver last spring, so I followed him")
+    relations = _relations(out)
+    assert relations[("Leo", "moved_to", "Denver")] == (None, None, "2023")
+    assert relations[("Leo", "lives_in", "Denver")][0] == "2023"
+    assert ("Jonah", "sibling_of", "Leo") in relations
+
+
+def test_you_is_the_other_speaker_and_joined_subjects_all_get_the_statement() -> None:
+    out = _extract(
+        "Priya: how's the new place?",
+        "Owen: good! Priya and I are rewatching The Office",
+        "Priya: you moved to Leeds in January, right. You play Hollow Knight now",
+    )
+    relations = _relations(out)
+    assert ("Owen", "watches", "Office") in relations or ("Owen", "watches", "The Office") in (
+        relations
+    )
+    assert any(s == "Priya" and label == "watches" for s, label, _ in relations)
+    assert ("Owen", "plays", "Hollow Knight") in relations
+    assert _types(out)["Hollow Knight"] == "product"  # play → a game, whatever NER said
+
+
+def test_questions_negations_modals_and_beliefs_say_nothing() -> None:
+    out = _extract(
+        "Ana: did you move to Lisbon?",
+        "Ben: I never moved to Lisbon. I might move to Porto.",
+        "Ana: I think he moved to Madrid",
+        "Ben: if I quit the bakery I'd travel",
+    )
+    labels = {label for _, label, _ in _relations(out)} | {f for _, f, _ in _facts(out)}
+    assert not labels & {"moved_to", "lives_in", "quit"}
+
+
+def test_plans_are_marked_as_plans_with_a_future_date() -> None:
+    out = _extract("Maya: I used to work at Acme Bakery. I'm going to visit Lisbon next month")
+    relations = _relations(out)
+    assert relations[("Maya", "plans_to_visit", "Lisbon")] == (None, None, "2024-04")
+    assert relations[("Maya", "works_at", "Acme Bakery")][1] == "2024-03"  # it ended
+
+
+def test_what_people_are_and_who_is_whose() -> None:
+    out = _extract(
+        "Tess: my girlfriend Juno says hi. she's been an ICU nurse for 5 years",
+        "Priya: aww. my flatmate Cian is attempting Coddle",
+        "Tess: lol. my boss is a guy named Raymond",
+        "Priya: Gus is a tortoise btw",
+        "Tess: he thinks he's a professional event planner",
+    )
+    facts, relations = _facts(out), _relations(out)
+    assert ("Tess", "partner_of", "Juno") in relations
+    assert ("Juno", "occupation", "ICU nurse") in facts
+    assert ("Priya", "roommate_of", "Cian") in relations
+    assert ("Tess", "reports_to", "Raymond") in relations
+    assert _types(out)["Gus"] == "animal"
+    assert not any(v == "professional event planner" for _, _, v in facts)
+
+
+def test_chat_noise_is_never_a_name_and_a_speakers_short_forms_are_the_speaker() -> None:
+    out = _extract(
+        "Samantha: hey!",
+        "Nadia: Yep Sammy, Lemme know. Bummer about Fri. Nah, Wanna come?",
+        "Samantha: sure",
+        "Nadia: Yo Samanta, you there",
+    )
+    names = {e.name for e in out.entities}
+    assert names == {"Samantha", "Nadia"}
+    samantha = next(e for e in out.entities if e.name == "Samantha")
+    assert {"Sammy", "Samanta"} <= set(samantha.aliases)
+    assert ("Samantha", "talks_with", "Nadia") in _relations(out)
+
+
+def test_a_gazetteer_place_the_recogniser_took_for_someone_is_a_place() -> None:
+    assert is_known_place("Porto") and is_known_place("ljubljana")
+    assert not is_known_place("Fenwick Labs")
+    out = _extract("Inês: we spent a week in Ljubljana and then Porto, both lovely")
+    types = _types(out)
+    assert types.get("Ljubljana") == "place" and types.get("Porto") == "place"
