@@ -174,8 +174,10 @@ def test_chat_noise_is_never_a_name_and_a_speakers_short_forms_are_the_speaker()
 
 
 def test_a_gazetteer_place_the_recogniser_took_for_someone_is_a_place() -> None:
-    assert is_known_place("Porto") and is_known_place("ljubljana")
+    assert is_known_place("Porto")
+    assert is_known_place("ljubljana")
     assert not is_known_place("Fenwick Labs")
     out = _extract("Inês: we spent a week in Ljubljana and then Porto, both lovely")
     types = _types(out)
-    assert types.get("Ljubljana") == "place" and types.get("Porto") == "place"
+    assert types.get("Ljubljana") == "place"
+    assert types.get("Porto") == "place"
