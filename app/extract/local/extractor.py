@@ -1,11 +1,21 @@
-"""The offline default extractor: spaCy's recogniser plus rules for what conversations carry.
+"""The offline default extractor: spaCy's parse and recogniser plus rules for what conversations
+carry.
 
-Pipeline, per window: the named-entity recogniser of ``en_core_web_sm`` (the only spaCy pipe
-that runs, over the whole window in one ``nlp.pipe`` batch); then, sentence by sentence, a
-template in which every mention is a slot, rewritten for kinship ("my sister Ana"), pronouns and
-chat shorthand; then the statement rules (first- and third-person facts, roles, relations,
-events, contact details). Everything cites the window message it came from; context messages are
-read only for the names of people, so that a "she" at the top of a window can be resolved.
+Pipeline, per window: ``en_core_web_sm``'s tagger, parser, lemmatiser and recogniser over the
+whole window in one ``nlp.pipe`` batch (:func:`app.nlp.parse`); then, message by message:
+
+- the template rules: every recognised name a slot in a sentence template, rewritten for kinship
+  ("my sister Ana"), pronouns and chat shorthand, then the statement patterns (facts, roles,
+  relations, events, contact details);
+- the statements of the dependency parse (:mod:`.clauses`): subject, verb, object and
+  prepositional object, with their dates resolved against the message time (:mod:`.when`);
+- what people are and who is whose (:mod:`.descriptions`).
+
+At the end of the window the gazetteer retypes what the recogniser alone typed
+(:mod:`.gazetteer`), a speaker's short names and misspellings join the speaker, and speakers are
+related ``talks_with`` (:mod:`.speakers`). Everything cites the window message it came from;
+context messages are read only for the names of people, so that a "she" at the top of a window
+can be resolved. ADR 0018.
 
 Speakers: every named speaker is a person. AI assistants ("assistant", "ChatGPT", "Claude", ...)
 are not entities, and what they say in the first person is ignored. An anonymous human ("user")
@@ -13,8 +23,9 @@ becomes a person only once something is said about them; the entity takes the na
 ("I'm Inês") and is called "User" only if they never give one, so that a single-user library
 still gathers its owner's facts in one place.
 
-Confidences are per rule: a first-person statement 0.9, a third-person one 0.8, one reached
-through a pronoun 0.7, kinship 0.9, contact details 0.95, weaker patterns 0.6-0.75.
+Confidences are per rule: a first-person statement 0.9 (0.8 from the parse), a third-person one
+0.8, one reached through a pronoun 0.7, kinship 0.9, contact details 0.95, weaker patterns
+0.6-0.75.
 """
 
 from __future__ import annotations
