@@ -73,6 +73,8 @@ def _types(out: Extraction) -> dict[str, str]:
         ("in 2019", "past", "2019"),
         ("March 2019", "past", "2019-03"),
         ("tmrw", "future", "2024-03-11"),
+        ("on the 20th", "past", "2024-02-20"),  # the last 20th before the 10th
+        ("the 20th", "future", "2024-03-20"),
         ("recently", "past", None),
         ("may", "future", None),  # the verb, far more often than the month
     ],

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 from app.domain.models import WindowMessage
 from app.extract.local.clauses import BELIEFS, blocked, is_question, noun_value
 from app.extract.local.lexicon import CHAT_WORDS, KIN, OCCUPATIONS, PETS
-from app.extract.local.subjects import Subject, name_of, owner_of, who
+from app.extract.local.subjects import Subject, name_of, owner_of, subject_of, who
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -63,6 +63,8 @@ def read_descriptions(reader: WindowReader, message: WindowMessage, doc: Doc) ->
                 if token.dep_ == "ccomp" and token.head.lemma_ in BELIEFS:
                     continue  # "he thinks he's a professional event planner"
                 _copula(reader, message, token)
+            elif token.dep_ == "prep" and token.lower_ == "as":
+                _working_as(reader, message, token)
             elif token.pos_ == "NOUN" and token.dep_ in ("amod", "compound"):
                 if token.head.pos_ == "PROPN" and token.i == token.head.i - 1:
                     _possessed(reader, message, token, token.head)  # "my flatmate Cian"
@@ -119,6 +121,26 @@ def _copula(reader: WindowReader, message: WindowMessage, be: Token) -> None:
     reader.b.fact(
         subject.key, field, value, confidence=subject.confidence - 0.05, message_id=message.id
     )
+
+
+def _working_as(reader: WindowReader, message: WindowMessage, prep: Token) -> None:
+    """ "I worked as a vet tech", "six years as a vet tech and I've…" → occupation."""
+    role = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if role is None or not any(c.lower_ in ("a", "an") for c in role.children):
+        return
+    value = noun_value(role)
+    if value is None or value.casefold().split()[-1] not in OCCUPATIONS:
+        return
+    verb = next((a for a in prep.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    subject = subject_of(reader, message, verb) if verb is not None else None
+    if subject is None and any(t.lower_ in ("i", "i've", "my") for t in prep.sent):
+        me = reader.me(message)
+        subject = None if me is None else Subject(me, 0.7)
+    if subject is not None and reader.b.type_of(subject.key) == "person":
+        reader.b.fact(
+            subject.key, "occupation", value, confidence=subject.confidence - 0.1,
+            message_id=message.id,
+        )  # fmt: skip
 
 
 def _possessed(

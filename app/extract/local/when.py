@@ -87,6 +87,7 @@ _RELATIVE_RE: Final = re.compile(
 _WEEKDAY_RE: Final = re.compile(
     r"\b(?:on\s+)?(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\b"
 )
+_ORDINAL_DAY_RE: Final = re.compile(r"\b(?:on\s+)?the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b")
 _SEASON_RE: Final = re.compile(
     r"\b(?:in\s+)?(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)\b"
 )
@@ -157,6 +158,8 @@ def resolve(phrase: str, said: date, tense: Tense = "present") -> str | None:
     for form in _DATE_FORMS:
         if m := form.search(text):
             return _named(m, said, tense)
+    if m := _ORDINAL_DAY_RE.search(text):
+        return _day_of_month(int(m["day"]), said, tense)
     if m := _WEEKDAY_RE.search(text):
         return _weekday(WEEKDAYS[m["weekday"]], said, tense)
     if m := _SEASON_RE.search(text):
@@ -217,6 +220,19 @@ def _named(m: re.Match[str], said: date, tense: Tense) -> str | None:
         if m["month"] == "may" and not m["year"]:
             return None  # "may" is far more often the verb
         return _month(year, month)
+    try:
+        return _day(date(year, month, day))
+    except ValueError:
+        return None
+
+
+def _day_of_month(day: int, said: date, tense: Tense) -> str | None:
+    """ "on the 20th": this month's, or the nearest one in the clause's direction."""
+    year, month = said.year, said.month
+    if tense == "past" and day > said.day:
+        year, month = _add_months(year, month, -1)
+    elif tense == "future" and day < said.day:
+        year, month = _add_months(year, month, 1)
     try:
         return _day(date(year, month, day))
     except ValueError:
