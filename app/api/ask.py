@@ -11,11 +11,23 @@ from strawberry.types import Info
 from app.api.context import Context
 from app.api.search import SearchFilters
 from app.api.types import Message
-from app.ask.base import Token
+from app.ask.base import AnswerMethod, Token
 from app.ask.service import Asked
 from app.ask.service import ask as ask_question
 
-__all__ = ["AskAnswer", "AskEvent", "AskToken", "Citation", "ask"]
+__all__ = ["AnswerMethod", "AskAnswer", "AskEvent", "AskToken", "Citation", "ask"]
+
+# The answerer's enum, registered with its GraphQL name (strawberry.enum decorates it in place).
+strawberry.enum(
+    AnswerMethod,
+    name="AnswerMethod",
+    description=(
+        "How an answer was made. FACT: from facts or relations of the graph, citing the "
+        "messages they come from (offline). PASSAGE: a quoted sentence of a message found, "
+        "when no fact answered (offline). LLM: written by the LLM from the messages found. "
+        "NONE: nothing answered; the text says so."
+    ),
+)
 
 
 @strawberry.type(description="A piece of the answer, as it is written.")
@@ -32,12 +44,15 @@ class Citation:
 @strawberry.type(description="The last event: the whole answer, what it cites, what to ask next.")
 class AskAnswer:
     text: str = strawberry.field(description="Exactly the tokens sent before, joined.")
-    citations: list[Citation] = strawberry.field(description="In order of first citation.")
+    citations: list[Citation] = strawberry.field(
+        description="In order of first citation (the offline answerer numbers them so: [1], [2])."
+    )
     follow_ups: list[str]
     found: bool = strawberry.field(
         description="False when nothing in the conversations answered the question."
     )
     answerer: str = strawberry.field(description="extractive (offline), anthropic or openai.")
+    method: AnswerMethod = strawberry.field(description="How the answer was made.")
     notice: str | None = strawberry.field(
         description="Set when the configured LLM could not answer and the offline answerer did."
     )
@@ -83,6 +98,7 @@ async def ask(
             follow_ups=answer.follow_ups,
             found=answer.found,
             answerer=answer.answerer,
+            method=answer.method,
             notice=answer.notice,
             llm_calls=answer.usage.llm_calls,
             input_tokens=answer.usage.input_tokens

@@ -10,7 +10,14 @@ Every answerer keeps one contract, whatever produces the words:
   lists the numbers cited, in order of first citation, each once, and only numbers of passages
   that were given (a number outside them is dropped from ``cited`` and logged);
 - ``Answer.found`` is False when the passages did not answer the question; the text then says
-  so plainly and cites nothing.
+  so plainly and cites nothing;
+- ``Answer.method`` says how the answer was made (:class:`AnswerMethod`);
+- an answerer may cite passages of its own rather than the given ones (the offline answerer
+  cites the messages a fact comes from): it lists them in ``Answer.sources``, and its numbers
+  then refer to those.
+
+``knowledge``, when given, is the graph the answer may read facts and relations from
+(:class:`app.ask.knowledge.Knowledge`); answerers that answer from passages alone ignore it.
 """
 
 from __future__ import annotations
@@ -19,15 +26,20 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Final, Protocol
+from enum import Enum
+from typing import TYPE_CHECKING, Final, Protocol
 
 from app.domain.usage import Usage
+
+if TYPE_CHECKING:
+    from app.ask.knowledge import Knowledge
 
 __all__ = [
     "MAX_FOLLOW_UPS",
     "NOTHING_FOUND",
     "Answer",
     "AnswerEvent",
+    "AnswerMethod",
     "Answerer",
     "EntityHint",
     "Passage",
@@ -76,6 +88,15 @@ class Token:
     text: str
 
 
+class AnswerMethod(Enum):
+    """How an answer was made."""
+
+    FACT = "FACT"  # from facts or relations of the graph, citing the messages they come from
+    PASSAGE = "PASSAGE"  # a quoted sentence of a retrieved message
+    LLM = "LLM"  # written by an LLM from the retrieved messages
+    NONE = "NONE"  # nothing answered: the text says so and cites nothing
+
+
 @dataclass(frozen=True)
 class Answer:
     text: str
@@ -83,8 +104,11 @@ class Answer:
     follow_ups: list[str]  # 2-3 questions the asker could ask next
     found: bool
     answerer: str  # the answerer's name: "extractive", "anthropic" or "openai"
+    method: AnswerMethod
     usage: Usage = field(default_factory=Usage)
     notice: str | None = None  # why another answerer than the configured one answered
+    #: The passages ``cited`` numbers refer to when they are not the ones given (None: those).
+    sources: tuple[Passage, ...] | None = None
 
 
 AnswerEvent = Token | Answer
@@ -98,8 +122,11 @@ class Answerer(Protocol):
         question: str,
         passages: Sequence[Passage],
         entities: Sequence[EntityHint] = (),
+        *,
+        knowledge: Knowledge | None = None,
     ) -> AsyncIterator[AnswerEvent]:
-        """Stream the answer to ``question`` from ``passages`` alone (see the module doc)."""
+        """Stream the answer to ``question`` from ``passages`` and, where the answerer reads
+        it, ``knowledge`` (see the module doc)."""
         ...
 
 

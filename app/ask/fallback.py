@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 import structlog
 
 from app.ask.base import Answer, Answerer, AnswerEvent, EntityHint, Passage
+from app.ask.knowledge import Knowledge
 from app.errors import LibrarianError, RateLimited, Unavailable
 from app.llm.base import LLMAuthFailed
 
@@ -33,10 +34,14 @@ class FallbackAnswerer:
         question: str,
         passages: Sequence[Passage],
         entities: Sequence[EntityHint] = (),
+        *,
+        knowledge: Knowledge | None = None,
     ) -> AsyncIterator[AnswerEvent]:
         started = False
         try:
-            async for event in self.primary.answer(question, passages, entities):
+            async for event in self.primary.answer(
+                question, passages, entities, knowledge=knowledge
+            ):
                 started = True
                 yield event
             return
@@ -53,7 +58,7 @@ class FallbackAnswerer:
         )
         notice = (
             f"The LLM ({self.primary.name}) could not answer ({failure.message}); this answer "
-            "quotes the conversations offline instead."
+            "answers offline instead."
         )
-        async for event in self.fallback.answer(question, passages, entities):
+        async for event in self.fallback.answer(question, passages, entities, knowledge=knowledge):
             yield dataclasses.replace(event, notice=notice) if isinstance(event, Answer) else event

@@ -12,7 +12,16 @@ from collections.abc import AsyncIterator, Sequence
 
 import structlog
 
-from app.ask.base import NOTHING_FOUND, Answer, AnswerEvent, EntityHint, Passage, Token
+from app.ask.base import (
+    NOTHING_FOUND,
+    Answer,
+    AnswerEvent,
+    AnswerMethod,
+    EntityHint,
+    Passage,
+    Token,
+)
+from app.ask.knowledge import Knowledge
 from app.ask.prompts import answer_question
 from app.ask.stream import Splitter, citations, follow_ups
 from app.domain.usage import Usage
@@ -44,6 +53,8 @@ class LLMAnswerer:
         question: str,
         passages: Sequence[Passage],
         entities: Sequence[EntityHint] = (),
+        *,
+        knowledge: Knowledge | None = None,  # unread: the LLM answers from the passages
     ) -> AsyncIterator[AnswerEvent]:
         if not passages:
             yield Token(NOTHING_FOUND)
@@ -96,6 +107,7 @@ class LLMAnswerer:
             follow_ups=follow_ups(block, entities),
             found=False,
             answerer=self.name,
+            method=AnswerMethod.NONE,
             usage=usage,
         )
 
@@ -128,5 +140,6 @@ class LLMAnswerer:
             follow_ups=follow_ups(splitter.follow_ups or "", entities),
             found=found,
             answerer=self.name,
+            method=AnswerMethod.LLM if found else AnswerMethod.NONE,
             usage=end.usage,
         )

@@ -2,7 +2,9 @@
 
 The passages are the messages behind the best search hits (a fact brings the message it
 comes from), at most ``MAX_PASSAGES``, numbered from 1 in rank order; citations in the answer
-refer to those numbers and come back as the messages themselves.
+refer to those numbers and come back as the messages themselves. The answerer also gets the
+graph (:class:`GraphKnowledge`, under the same filters) to answer from facts; when it cites
+messages of its own (``Answer.sources``), the citations are those.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from typing import Any, Final
 import structlog
 
 from app.ask.base import Answer, Answerer, EntityHint, Passage, Token
+from app.ask.knowledge import GraphKnowledge
 from app.errors import BadInput
+from app.graph import browse
 from app.graph.browse import Reader
 from app.graph.search import Filters
 from app.search.engine import (
     ALL_KINDS,
+    RankedMessage,
     Searcher,
     SearchKind,
     SearchRequest,
@@ -84,19 +89,20 @@ async def ask(
         )
         for n, m in enumerate(ranked, 1)
     ]
-    by_number = {n: m for n, m in enumerate(ranked, 1)}
-    async for event in answerer.answer(question, passages, _entity_hints(result)):
+    by_number = {n: (m.message, m.conversation) for n, m in enumerate(ranked, 1)}
+    knowledge = GraphKnowledge(reader, filters)
+    events = answerer.answer(question, passages, _entity_hints(result), knowledge=knowledge)
+    async for event in events:
         if isinstance(event, Token):
             yield event
             continue
-        citations = [
-            Citation(n, by_number[n].message, by_number[n].conversation)
-            for n in event.cited
-            if n in by_number
-        ]
+        if event.sources is not None:
+            by_number = await _rows(reader, event.sources, {m.message["id"]: m for m in ranked})
+        citations = [Citation(n, *by_number[n]) for n in event.cited if n in by_number]
         log.info(
             "ask.answered",
             answerer=event.answerer,
+            method=event.method.value,
             found=event.found,
             passages=len(passages),
             cited=len(citations),
@@ -104,6 +110,38 @@ async def ask(
             cost_usd=event.usage.cost_usd,
         )
         yield Asked(event, citations)
+
+
+async def _rows(
+    reader: Reader, sources: tuple[Passage, ...], found: dict[str, RankedMessage]
+) -> dict[int, tuple[dict[str, Any], dict[str, Any] | None]]:
+    """The message and conversation rows of an answerer's own passages, by number: from the
+    search results where they are there, else read (one statement per kind)."""
+    missing = [p.message_id for p in sources if p.message_id not in found]
+    messages = (
+        {m["id"]: m for m in await browse.by_id(reader, "Message", missing) if m is not None}
+        if missing
+        else {}
+    )
+    conversation_ids = list({m["conversation_id"] for m in messages.values()})
+    conversations = (
+        {
+            c["id"]: c
+            for c in await browse.by_id(reader, "Conversation", conversation_ids)
+            if c is not None
+        }
+        if conversation_ids
+        else {}
+    )
+    rows: dict[int, tuple[dict[str, Any], dict[str, Any] | None]] = {}
+    for p in sources:
+        if p.message_id in found:
+            hit = found[p.message_id]
+            rows[p.number] = (hit.message, hit.conversation)
+        elif p.message_id in messages:
+            message = messages[p.message_id]
+            rows[p.number] = (message, conversations.get(message["conversation_id"]))
+    return rows
 
 
 def _entity_hints(result: SearchResult) -> list[EntityHint]:

@@ -20,7 +20,16 @@ import anthropic
 import httpx2
 import pytest
 
-from app.ask.base import NOTHING_FOUND, Answer, Answerer, AnswerEvent, EntityHint, Passage, Token
+from app.ask.base import (
+    NOTHING_FOUND,
+    Answer,
+    Answerer,
+    AnswerEvent,
+    AnswerMethod,
+    EntityHint,
+    Passage,
+    Token,
+)
 from app.ask.llm import LLMAnswerer
 from app.ask.prompts import answer_question
 from app.errors import RateLimited, Unavailable
@@ -276,6 +285,7 @@ async def test_a_cited_answer_streams_and_its_tokens_join_to_the_answer(
     assert {p.message_id for p in PASSAGES if p.number in answer.cited} == {"m-01", "m-02", "m-03"}
     assert answer.found is True
     assert answer.answerer == "anthropic"
+    assert answer.method is AnswerMethod.LLM
     assert answer.follow_ups == [
         "What does Ana do at Northwind?",
         "Who else works in the Lisbon office?",
@@ -364,6 +374,7 @@ async def test_a_not_found_answer_says_so_and_cites_nothing(
     tokens, answer = await run(answerer(api, sleeps))
 
     assert answer.found is False
+    assert answer.method is AnswerMethod.NONE
     assert answer.text == "The conversations don't say where Ana studied."
     assert answer.cited == []
     assert not any("not_" in t or "<" in t for t in tokens)

@@ -1,13 +1,17 @@
-"""The offline answerer quotes what answers, cites it, and says so when nothing does."""
+"""The offline answerer: a fact when one answers, else the best sentence of the messages found,
+else a plain "nothing"; citations numbered in order of appearance. The graph is held in memory
+here (MemoryKnowledge); tests/api/test_ask_graph.py asks the real one."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
 
-from app.ask.base import NOTHING_FOUND, Answer, AnswerEvent, EntityHint, Passage, Token
+from app.ask.base import Answer, AnswerEvent, AnswerMethod, EntityHint, Passage, Token
 from app.ask.extractive import ExtractiveAnswerer
+from app.ask.knowledge import EntityRef, Evidence, Knowledge, MemoryKnowledge, Statement
 from app.embed import Embedder, create_embedder
 
 T = datetime(2024, 9, 12, 9, 3, tzinfo=UTC)
@@ -34,65 +38,210 @@ def embedder() -> Embedder:
     return create_embedder("local")
 
 
+@pytest.fixture(scope="module")
+def answerer(embedder: Embedder) -> ExtractiveAnswerer:
+    return ExtractiveAnswerer(embedder)
+
+
 async def _answer(
-    embedder: Embedder, question: str, passages: list[Passage], entities: list[EntityHint]
+    answerer: ExtractiveAnswerer,
+    question: str,
+    passages: Sequence[Passage] = (),
+    entities: Sequence[EntityHint] = (),
+    knowledge: Knowledge | None = None,
 ) -> tuple[list[str], Answer]:
     events: list[AnswerEvent] = [
-        e async for e in ExtractiveAnswerer(embedder).answer(question, passages, entities)
+        e async for e in answerer.answer(question, passages, entities, knowledge=knowledge)
     ]
     *tokens, last = events
     assert isinstance(last, Answer)
     assert all(isinstance(t, Token) for t in tokens)
-    return [t.text for t in tokens if isinstance(t, Token)], last
+    texts = [t.text for t in tokens if isinstance(t, Token)]
+    assert "".join(texts) == last.text
+    return texts, last
 
 
-async def test_the_answering_message_is_quoted_with_its_speaker_date_and_citation(
-    embedder: Embedder,
+# --- passages ----------------------------------------------------------------------------------
+
+
+async def test_the_answering_sentence_is_quoted_with_its_speaker_date_and_citation(
+    answerer: ExtractiveAnswerer,
 ) -> None:
     hints = [EntityHint("Daniel Okafor", "person"), EntityHint("Atlas", "project")]
-    tokens, answer = await _answer(embedder, "When is the dashboard deadline?", PASSAGES, hints)
+    tokens, answer = await _answer(answerer, "When is the dashboard deadline?", PASSAGES, hints)
     assert answer.found
-    assert answer.cited[0] == 2
+    assert answer.method is AnswerMethod.PASSAGE
     assert "November 15" in answer.text
     assert "Priya Raman" in answer.text
     assert "12 Sep 2024" in answer.text
-    assert "[2]" in answer.text
-    assert "".join(tokens) == answer.text
+    # One sentence, not the whole message; cited as [1], the first citation of the answer.
+    assert "manager" not in answer.text
+    assert answer.cited == [1]
+    assert "[1]" in answer.text
+    assert answer.sources is not None
+    assert [(p.number, p.message_id) for p in answer.sources] == [(1, "msg_2")]
     assert len(tokens) > 5
     assert 2 <= len(answer.follow_ups) <= 3
     assert any("Daniel Okafor" in q for q in answer.follow_ups)
     assert answer.answerer == "extractive"
 
 
-async def test_an_unrelated_question_is_answered_with_nothing_found(embedder: Embedder) -> None:
-    tokens, answer = await _answer(
-        embedder, "What is the airspeed of an unladen swallow?", PASSAGES, []
-    )
+async def test_the_asked_about_persons_statement_beats_the_other_speakers_question(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    chat = [
+        passage(1, "Jonah", "So Maya, what do you do for a living these days?"),
+        passage(2, "Maya", "I'm a nurse now, nights at the children's hospital."),
+        passage(3, "Jonah", "I do accounting for a living, boring but fine."),
+    ]
+    _, answer = await _answer(answerer, "What does Maya do for a living?", chat)
+    assert answer.method is AnswerMethod.PASSAGE
+    assert answer.sources is not None
+    assert answer.sources[0].message_id == "msg_2"
+    assert "nurse" in answer.text
+
+
+async def test_an_unrelated_question_is_answered_plainly_with_nothing(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    question = "What is the airspeed of an unladen swallow?"
+    _, answer = await _answer(answerer, question, PASSAGES)
     assert not answer.found
+    assert answer.method is AnswerMethod.NONE
     assert answer.cited == []
-    assert answer.text == NOTHING_FOUND
-    assert "".join(tokens) == NOTHING_FOUND
+    assert answer.text == f"I found nothing in the library about “{question}”."
 
 
-async def test_no_passages_means_nothing_found(embedder: Embedder) -> None:
-    _, answer = await _answer(embedder, "When is the deadline?", [], [])
-    assert not answer.found
-    assert answer.cited == []
+async def test_no_passages_and_no_graph_means_nothing_found(answerer: ExtractiveAnswerer) -> None:
+    _, answer = await _answer(answerer, "When is the deadline?")
+    assert (answer.found, answer.method, answer.cited) == (False, AnswerMethod.NONE, [])
 
 
-async def test_a_long_message_is_quoted_around_its_best_sentence(embedder: Embedder) -> None:
+async def test_a_long_message_is_quoted_by_its_best_sentence(answerer: ExtractiveAnswerer) -> None:
     long_text = (
         "We spent the first half hour on hiring. " * 6
         + "The ramipril was switched to amlodipine because of the cough. "
         + "Then we talked about parking for a while. " * 6
     )
     _, answer = await _answer(
-        embedder,
-        "Why was the ramipril switched?",
-        [passage(1, "Dr. Ines Alves", long_text)],
-        [],
+        answerer, "Why was the ramipril switched?", [passage(1, "Dr. Ines Alves", long_text)]
     )
     assert answer.found
     assert "amlodipine" in answer.text
+    assert "hiring" not in answer.text
+    assert "parking" not in answer.text
     assert "…" in answer.text
-    assert len(answer.text) < len(long_text)
+
+
+# --- facts -------------------------------------------------------------------------------------
+
+MAYA = EntityRef("e_maya", "Maya Okonkwo", "person", ("Maya",))
+LEO = EntityRef("e_leo", "Leo", "person")
+DENVER = EntityRef("e_denver", "Denver", "place")
+BOSTON = EntityRef("e_boston", "Boston", "place")
+KIWI = EntityRef("e_kiwi", "Kiwi", "animal")
+
+
+def said(n: int, speaker: str, text: str, day: int) -> Evidence:
+    when = datetime(2024, 3, day, 18, 0, tzinfo=UTC)
+    return Evidence(
+        {"id": f"m{n}", "text": text, "speaker": speaker, "conversation_id": "c1",
+         "timestamp": int(when.timestamp() * 1000)},
+        {"id": "c1", "title": "Maya and Jonah"},
+    )  # fmt: skip
+
+
+GRAPH = MemoryKnowledge(
+    [
+        Statement(
+            "f1", "fact", MAYA, "pet", "Kiwi", value_type="animal",
+            evidence=(said(41, "Maya", "My parrot Kiwi learned to whistle!", 2),),
+        ),
+        Statement(
+            "f2", "fact", MAYA, "occupation", "nurse",
+            evidence=(said(12, "Maya", "I work as a nurse at Saint Luke's now.", 1),),
+        ),
+        Statement(
+            "r1", "relation", MAYA, "sibling_of", "Leo", other=LEO, value_type="person",
+            evidence=(said(20, "Maya", "My brother Leo is visiting next week.", 3),),
+        ),
+        Statement(
+            "r2", "relation", LEO, "lives_in", "Denver", other=DENVER, value_type="place",
+            evidence=(said(21, "Maya", "Leo lives in Denver, he loves the mountains.", 3),),
+        ),
+        Statement(
+            "r3", "relation", MAYA, "lives_in", "Boston", other=BOSTON, value_type="place",
+            valid_from="2024-03",
+            evidence=(said(30, "Maya", "Settling into the new place in Boston.", 5),),
+        ),
+        Statement(
+            "f3", "fact", MAYA, "adopted", "Kiwi", value_type="animal", event_date="2024-03-09",
+            evidence=(said(40, "Maya", "I adopted Kiwi yesterday!", 10),),
+        ),
+    ],
+    [KIWI],
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "message"),
+    [
+        ("What is the name of Maya's parrot?", "Kiwi", "m41"),
+        ("What does Maya do for a living?", "nurse", "m12"),
+        ("Where does Maya live?", "Boston", "m30"),
+        ("Who is Maya's brother?", "Leo", "m20"),
+        ("When did Maya adopt Kiwi?", "9 March 2024", "m40"),
+    ],
+)
+async def test_a_fact_answers_with_its_value_first_and_cites_its_message(
+    answerer: ExtractiveAnswerer, question: str, value: str, message: str
+) -> None:
+    _, answer = await _answer(answerer, question, PASSAGES, knowledge=GRAPH)
+    assert answer.method is AnswerMethod.FACT
+    assert answer.found
+    assert answer.text.startswith(f"{value} — "), answer.text
+    assert len(answer.text.split()) <= 8, "one short sentence"
+    assert answer.cited == [1]
+    assert answer.text.endswith("[1].")
+    assert answer.sources is not None
+    assert [p.message_id for p in answer.sources] == [message]
+
+
+async def test_two_steps_answer_where_maya_s_brother_lives(answerer: ExtractiveAnswerer) -> None:
+    _, answer = await _answer(answerer, "In which city does Maya's brother live?", knowledge=GRAPH)
+    assert answer.method is AnswerMethod.FACT
+    assert answer.text.startswith("Denver — Leo")
+    assert "Boston" not in answer.text, "Maya's own city is not her brother's"
+    # Numbered in order of appearance: the fact that answers, then the relation that led to it.
+    assert answer.cited == [1, 2]
+    assert "[1][2]" in answer.text
+    assert answer.sources is not None
+    assert [p.message_id for p in answer.sources] == ["m21", "m20"]
+
+
+async def test_a_question_no_fact_fits_falls_back_to_the_passages(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    _, answer = await _answer(
+        answerer, "When is the dashboard deadline?", PASSAGES, knowledge=GRAPH
+    )
+    assert answer.method is AnswerMethod.PASSAGE
+    assert "November 15" in answer.text
+
+
+async def test_a_fact_about_someone_else_does_not_answer(answerer: ExtractiveAnswerer) -> None:
+    _, answer = await _answer(answerer, "What is Maya's favourite colour?", knowledge=GRAPH)
+    assert answer.method is AnswerMethod.NONE
+    assert answer.text.startswith("I found nothing in the library about")
+
+
+async def test_a_replaced_value_gives_way_to_the_current_one(answerer: ExtractiveAnswerer) -> None:
+    old = Statement(
+        "r0", "relation", MAYA, "lives_in", "Denver", other=DENVER, value_type="place",
+        superseded=True, evidence=(said(5, "Maya", "Denver has been home for years.", 1),),
+    )  # fmt: skip
+    graph = MemoryKnowledge([old, *await GRAPH.statements_about([MAYA, LEO])])
+    _, now = await _answer(answerer, "Where does Maya live?", knowledge=graph)
+    _, before = await _answer(answerer, "Where did Maya live before?", knowledge=graph)
+    assert now.text.startswith("Boston — ")
+    assert before.text.startswith("Denver — ")

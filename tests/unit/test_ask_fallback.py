@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.ask.base import Answer, AnswerEvent, EntityHint, Passage, Token
+from app.ask.base import Answer, AnswerEvent, AnswerMethod, EntityHint, Passage, Token
 from app.ask.fallback import FallbackAnswerer
+from app.ask.knowledge import Knowledge, MemoryKnowledge
 from app.errors import LibrarianError, Unavailable
 from app.llm.base import LLMAuthFailed, LLMRateLimited, LLMRejected, LLMUnavailable
 
@@ -27,7 +28,12 @@ class Failing:
         self.tokens = tokens
 
     async def answer(
-        self, question: str, passages: Sequence[Passage], entities: Sequence[EntityHint] = ()
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        entities: Sequence[EntityHint] = (),
+        *,
+        knowledge: Knowledge | None = None,
     ) -> AsyncIterator[AnswerEvent]:
         for _ in range(self.tokens):
             yield Token("Ana ")
@@ -37,15 +43,27 @@ class Failing:
 class Offline:
     name = "extractive"
 
+    def __init__(self) -> None:
+        self.knowledge: Knowledge | None = None
+
     async def answer(
-        self, question: str, passages: Sequence[Passage], entities: Sequence[EntityHint] = ()
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        entities: Sequence[EntityHint] = (),
+        *,
+        knowledge: Knowledge | None = None,
     ) -> AsyncIterator[AnswerEvent]:
+        self.knowledge = knowledge
         yield Token("Ana: I moved. [1]")
-        yield Answer("Ana: I moved. [1]", [1], [], True, self.name)
+        yield Answer("Ana: I moved. [1]", [1], [], True, self.name, AnswerMethod.PASSAGE)
+
+
+GRAPH = MemoryKnowledge([])
 
 
 async def events(answerer: FallbackAnswerer) -> list[AnswerEvent]:
-    return [e async for e in answerer.answer("Where is Ana?", PASSAGES)]
+    return [e async for e in answerer.answer("Where is Ana?", PASSAGES, knowledge=GRAPH)]
 
 
 @pytest.mark.parametrize(
@@ -57,11 +75,14 @@ async def events(answerer: FallbackAnswerer) -> list[AnswerEvent]:
     ],
 )
 async def test_the_offline_answerer_answers_and_says_why(error: LibrarianError) -> None:
-    *tokens, answer = await events(FallbackAnswerer(Failing(error), Offline()))
+    offline = Offline()
+    *tokens, answer = await events(FallbackAnswerer(Failing(error), offline))
 
     assert tokens == [Token("Ana: I moved. [1]")]
     assert isinstance(answer, Answer)
     assert answer.answerer == "extractive"
+    assert answer.method is AnswerMethod.PASSAGE
+    assert offline.knowledge is GRAPH, "the offline answerer may read the graph"
     assert answer.cited == [1]
     assert answer.notice is not None
     assert "openai" in answer.notice

@@ -1,0 +1,120 @@
+"""The sentence of the retrieved messages that best answers a question, when no fact does.
+
+Each message is scored as before (docs/adr/0010): ``COSINE_WEIGHT`` times the larger of its own
+and its best sentence's embedding cosine with the question, plus the share of the question's
+topical words it contains (its speaker's name included; stems compared as the search snippets
+do), plus search's rank as a small prior; plus ``SPEAKER_BONUS`` when the person the question is
+about said it. A message that only asks ("…?") answers nothing while another scores
+``MIN_SCORE``: in a conversation between two people the question is often the other one
+asking. The best message scoring ``MIN_SCORE`` or more is quoted by one sentence, the one of
+its statements closest to the question (its cosine and its topic words, names left out); below
+that, nothing answers. The constants: docs/adr/0010 and the ADR of issue 14.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from app.ask.base import Passage
+from app.domain.normalize import normalize_name
+from app.embed import Embedder
+from app.search.text import QueryTerms, parse_query
+
+__all__ = ["MIN_SCORE", "Quote", "best_sentence"]
+
+COSINE_WEIGHT: Final = 0.7
+#: Search's own ranking (passage 1 is its best) as a small prior: it saw the graph and Lucene.
+RANK_PRIOR: Final = 0.1
+MIN_SCORE: Final = 0.4
+#: Said by the person asked about: their own words answer questions about them.
+SPEAKER_BONUS: Final = 0.1
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
+_WORD = re.compile(r"[^\W_]+")
+_MAX_QUOTE_CHARS: Final = 300
+
+
+@dataclass(frozen=True)
+class Quote:
+    passage: Passage
+    text: str
+    score: float
+
+
+async def best_sentence(
+    embedder: Embedder, question: str, passages: Sequence[Passage], asked: set[str]
+) -> Quote | None:
+    """The best sentence to quote, or None when none answers. ``asked`` holds the normalised
+    names (and aliases) of the entities the question is about; a speaker named by one of the
+    question's words counts as asked about too."""
+    units = [(p, _sentences(p.text)) for p in passages]
+    units = [(p, sentences) for p, sentences in units if sentences]
+    if not units:
+        return None
+    texts = [question]
+    for p, sentences in units:
+        texts.append(p.text)
+        texts += sentences
+    vectors = await asyncio.to_thread(embedder.embed, texts)
+    asked_vector, rest = vectors[0], iter(vectors[1:])
+    terms = parse_query(question)
+    # Within a message, the names asked about point at no sentence: the topic words do.
+    named = {w for name in asked for w in name.split()}
+    topic = QueryTerms(tuple(w for w in terms.words if w not in named) or terms.words, ())
+    quotes: list[tuple[bool, Quote]] = []
+    for passage, sentences in units:
+        whole = _cosine(asked_vector, next(rest))
+        each = [_cosine(asked_vector, next(rest)) for _ in sentences]
+        statements = [i for i, s in enumerate(sentences) if not _is_question(s)]
+        best = max(
+            statements or range(len(sentences)),
+            key=lambda i: COSINE_WEIGHT * each[i] + _overlap(sentences[i], topic),
+        )
+        # The speaker counts among the message's words: "Maya: I'm a nurse" names Maya.
+        score = (
+            COSINE_WEIGHT * max(whole, each[best])
+            + _overlap(f"{passage.speaker} {passage.text}", terms)
+            + RANK_PRIOR / passage.number
+            + (SPEAKER_BONUS if _said_by(passage, asked | set(terms.words)) else 0.0)
+        )
+        # An excerpt says so: "… the sentence …".
+        text = sentences[best]
+        text = ("… " if best > 0 else "") + text + (" …" if best + 1 < len(sentences) else "")
+        quotes.append((not statements, Quote(passage, text, score)))
+    answering = [q for only_questions, q in quotes if not only_questions and q.score >= MIN_SCORE]
+    best_quote = max(answering or [q for _, q in quotes], key=lambda q: q.score)
+    return best_quote if best_quote.score >= MIN_SCORE else None
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip(" …").endswith("?")
+
+
+def _said_by(passage: Passage, asked: set[str]) -> bool:
+    speaker = normalize_name(passage.speaker)
+    if not speaker:
+        return False
+    return speaker in asked or speaker.split()[0] in {a.split()[0] for a in asked if a}
+
+
+def _sentences(text: str) -> list[str]:
+    out = []
+    for part in _SENTENCE.split(text):
+        part = " ".join(part.split())
+        if _WORD.search(part):
+            out.append(part if len(part) <= _MAX_QUOTE_CHARS else part[:_MAX_QUOTE_CHARS] + "…")
+    return out
+
+
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+def _overlap(text: str, terms: QueryTerms) -> float:
+    """The share of the question's topical words in ``text``, weighted to complement cosine."""
+    if terms.empty:
+        return 0.0
+    return terms.found_in(text) / len(terms.words) * (1 - COSINE_WEIGHT)

@@ -1,0 +1,92 @@
+"""How a graph answer reads: dates by their precision, and a statement as a short phrase.
+
+An answer leads with its value (answers are compared with short written answers such as
+"Kiwi" or "9 March 2024"), then a dash and what the value is of: "Kiwi — Maya's pet",
+"Denver — Leo lives in", "Leo — Maya's sibling".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Final
+
+from app.ask.knowledge import Statement
+from app.ask.predicates import predicate_words
+
+__all__ = ["date_phrase", "describe", "said_phrase", "subject_phrase"]
+
+_MONTHS: Final = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_PARTIAL_DATE: Final = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+#: Words that make a label read as a verb phrase ("lives in", "went to"), not a noun ("pet").
+_LINKS: Final = frozenset({"in", "at", "to", "from", "for", "with", "on", "by", "about", "as"})
+
+
+def date_phrase(value: str | None) -> str | None:
+    """A partial ISO date as the answer writes it, to its precision: ``2024-03-09`` → ``9 March
+    2024``, ``2024-03`` → ``March 2024``, ``2024`` → ``2024``; None for anything else."""
+    found = _PARTIAL_DATE.match(value or "")
+    if found is None:
+        return None
+    year, month, day = found.groups()
+    if month is None or not 1 <= int(month) <= 12:
+        return year
+    if day is None:
+        return f"{_MONTHS[int(month) - 1]} {year}"
+    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
+
+
+def said_phrase(when: datetime) -> str:
+    return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
+
+
+def _is_noun(predicate: str) -> bool:
+    """``pet``, ``occupation``, ``sibling_of``: a noun that "X's ..." reads well with."""
+    words = predicate.split("_")
+    if words[-1] == "of":
+        return True
+    if any(w in _LINKS for w in words):
+        return False
+    last = words[-1]
+    return not (last.endswith("ed") or (last.endswith("s") and not last.endswith("ss")))
+
+
+def _noun(predicate: str) -> str:
+    words = predicate.split("_")
+    return " ".join(words[:-1] if words[-1] == "of" and len(words) > 1 else words)
+
+
+def subject_phrase(statement: Statement, name: str | None = None) -> str:
+    """What the value is of, without the value: "Maya's pet", "Leo lives in", "sibling of
+    Maya" (for a relation that points to the subject)."""
+    subject = name or statement.subject.name
+    predicate = statement.predicate
+    if statement.direction == "in":
+        return f"{predicate_words(predicate)} {subject}"
+    if _is_noun(predicate):
+        return f"{subject}'s {_noun(predicate)}"
+    return f"{subject} {predicate_words(predicate)}"
+
+
+def describe(statement: Statement, name: str | None = None) -> str:
+    """The whole statement, value included: "Maya's pet is Kiwi", "Jonah adopted Biscuit"."""
+    value = statement.value
+    if statement.direction == "in":
+        return f"{value} {predicate_words(statement.predicate)} {name or statement.subject.name}"
+    phrase = subject_phrase(statement, name)
+    if _is_noun(statement.predicate):
+        return f"{phrase} is {value}"
+    return f"{phrase} {value}"
