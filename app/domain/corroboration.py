@@ -4,10 +4,12 @@ The same name in unrelated conversations is not by itself evidence of one person
 ADR 0015). Within one source the name rules of ``app.domain.match`` decide alone; across
 sources a candidate that cleared them is taken only when:
 
-1. both carry a *full name*: two words or more ("Priya Natarajan"), or three characters or more
-   of a script written without spaces ("李小龙"). A one-word name ("Sam", "Mum") never joins
-   across sources, whatever else it shares; and
-2. at least one *corroboration* holds:
+1. at least one *corroboration* holds (below); and
+2. both carry a *full name*: two words or more ("Priya Natarajan"), or three characters or more
+   of a script written without spaces ("李小龙"); or, for a one-word name ("Priya", "Sam"), two
+   kinds of corroboration, one of them beyond the speaker label (the speaker "Priya" who talks
+   with "Tess" and has the dog Chutney in both conversations). The name alone, or the name and
+   the same speaker label, never joins sources. The corroborations:
 
    - ``speaker``: both spoke under the same speaker label (the same user identity);
    - ``companion``: a shared co-speaker or related person, by normalised name;
@@ -38,6 +40,7 @@ from app.domain.resolve import EntityGroup
 WEAK_FIELDS = frozenset({"gender", "pronouns", "pronoun", "sex"})
 MAX_POSSIBLE = 5  # possible matches kept per mention group
 MIN_UNSPACED = 3  # characters of a name in a script without spaces ("李小龙")
+MIN_FOR_ONE_WORD = 2  # kinds of corroboration a one-word name needs, one beyond the speaker label
 
 
 @dataclass
@@ -88,11 +91,6 @@ def _name_parts(ev: PersonEvidence) -> set[str]:
 
 def corroborate(mention: PersonEvidence, candidate: PersonEvidence) -> Corroboration:
     """May ``mention`` (this source) be ``candidate`` (known from other sources)?"""
-    if not is_full_name(mention.name) or not is_full_name(candidate.name):
-        short = mention.name if not is_full_name(mention.name) else candidate.name
-        return Corroboration(
-            False, (), f"only the one-word name {short!r} links them, and one never joins sources"
-        )
     found: list[str] = []
     details: list[str] = []
     if shared := mention.speaker_labels & candidate.speaker_labels:
@@ -122,6 +120,17 @@ def corroborate(mention: PersonEvidence, candidate: PersonEvidence) -> Corrobora
             f"the name {mention.name!r} is all they share across sources: no common speaker, "
             "companion, related entity, fact or alias",
         )
+    if not is_full_name(mention.name) or not is_full_name(candidate.name):
+        short = mention.name if not is_full_name(mention.name) else candidate.name
+        beyond = [f for f in found if f != "speaker"]
+        if len(found) < MIN_FOR_ONE_WORD or not beyond:
+            return Corroboration(
+                False,
+                tuple(found),
+                f"only the one-word name {short!r}"
+                + (f" and {'; '.join(details)}" if details else "")
+                + " link them: a one-word name joins sources only with two kinds of evidence",
+            )
     return Corroboration(True, tuple(found), "; ".join(details))
 
 

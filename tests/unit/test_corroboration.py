@@ -9,11 +9,20 @@ def _person(name: str, **fields: set[str] | set[tuple[str, str]]) -> PersonEvide
     return PersonEvidence(name=name, names={name}, **fields)  # type: ignore[arg-type]
 
 
-def test_a_one_word_name_never_joins_whatever_it_shares() -> None:
+def test_a_one_word_name_joins_only_with_two_kinds_of_evidence_beyond_the_name() -> None:
+    label = {"speaker_labels": {"sam"}}
+    alone = corroborate(_person("sam", **label), _person("sam", **label))
+    assert not alone.allowed  # the same label is the same name, nothing more
+    assert "one-word name 'sam'" in alone.why
+    one = corroborate(
+        _person("sam", facts={fact_key("pet", "Rex")}),
+        _person("sam", facts={fact_key("pet", "Rex")}),
+    )
+    assert not one.allowed
     shared = {"speaker_labels": {"sam"}, "companions": {"lee"}, "facts": {fact_key("pet", "Rex")}}
-    verdict = corroborate(_person("sam", **shared), _person("sam", **shared))
-    assert not verdict.allowed
-    assert "one-word name 'sam'" in verdict.why
+    both = corroborate(_person("sam", **shared), _person("sam", **shared))
+    assert both.allowed
+    assert both.reasons == ("speaker", "companion", "fact")
 
 
 def test_a_full_name_alone_is_not_enough() -> None:

@@ -209,6 +209,10 @@ class Builder:
         live = [(k, e) for k, e in self._entities.items() if e.merged_into is None]
         return [(k, e.name, e.type, e.strength) for k, e in live if not e.placeholder]
 
+    def values_of(self, field_: str) -> set[str]:
+        """Every value of ``field_`` the window has said, normalised ("pet" → the pets' names)."""
+        return {slot[2] for slot in self._facts if slot[1] == field_}
+
     def people(self) -> list[tuple[str, str]]:
         """(key, name) of every person entity still standing on its own."""
         return [
@@ -407,7 +411,9 @@ class Builder:
             if len(words) != 1 or e.placeholder or e.merged_into is not None:
                 continue
             is_person = e.type == "person" and e.strength > 0.5
-            if is_person:
+            if is_person and e.strength >= 1.0:  # a speaker is no one's surname ("Lucy Ben")
+                candidates = first.get((True, words[0]), [])
+            elif is_person:
                 candidates = first.get((True, words[0]), []) or last.get(words[0], [])
             else:
                 candidates = first.get((False, words[0]), [])

@@ -11,7 +11,8 @@ alone typed is retyped here:
 - a name the recogniser called a place that the gazetteer does not know, whose first word is a
   common first name and which has two or three words ("Stephen King"), is a person.
 
-A rule that knew the type (a speaker, "moved to X", "works at X") is never overridden.
+A rule that knew the type (a speaker, "moved to X", "works at X") is never overridden. A name the
+window gave as someone's pet ("my dog Chutney") is an animal, whatever else it was taken for.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from app.extract.local.builder import Builder
 from app.extract.local.names import FEMALE_NAMES, MALE_NAMES
 
 __all__ = ["is_known_place", "retype_by_gazetteer"]
+
+PET_TYPE: Final = 0.9  # "my dog Chutney": whatever the recogniser thought Chutney was
 
 GAZETTEER_TYPE: Final = 0.7  # beats the recogniser (0.5), not a rule that knows (0.8)
 _NER_ONLY: Final = 0.5
@@ -61,7 +64,11 @@ def _first_name(word: str) -> bool:
 
 
 def retype_by_gazetteer(builder: Builder) -> None:
+    pets = builder.values_of("pet")
     for key, name, type_, strength in builder.typed():
+        if normalize_name(name) in pets and strength < 1.0:
+            builder.retype(key, "animal", PET_TYPE)
+            continue
         if strength > _NER_ONLY or type_ in ("animal", "event"):
             continue
         words = normalize_name(name).split()

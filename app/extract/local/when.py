@@ -12,7 +12,7 @@ a tense, a bare month or day is taken in the message's own year.
 
 No library here: the phrases conversations use are few and their meaning relative to the message
 is what matters (``dateparser`` resolves relative to *now*, and its ambiguity rules are made for
-other text); ADR 0015 records the choice.
+other text); ADR 0018 records the choice.
 """
 
 from __future__ import annotations
