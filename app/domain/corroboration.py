@@ -6,10 +6,11 @@ sources a candidate that cleared them is taken only when:
 
 1. at least one *corroboration* holds (below); and
 2. both carry a *full name*: two words or more ("Priya Natarajan"), or three characters or more
-   of a script written without spaces ("李小龙"); or, for a one-word name ("Priya", "Sam"), two
-   kinds of corroboration, one of them beyond the speaker label (the speaker "Priya" who talks
-   with "Tess" and has the dog Chutney in both conversations). The name alone, or the name and
-   the same speaker label, never joins sources. The corroborations:
+   of a script written without spaces ("李小龙"); or, for a one-word name ("Owen", "Sam"), a
+   shared companion (the "Owen" both conversations tie to Priya) or two kinds of corroboration,
+   one of them beyond the speaker label (the speaker "Priya" with the dog Chutney in both).
+   The name alone, or the name and the same speaker label, never joins sources. The
+   corroborations:
 
    - ``speaker``: both spoke under the same speaker label (the same user identity);
    - ``companion``: a shared co-speaker or related person, by normalised name;
@@ -123,13 +124,14 @@ def corroborate(mention: PersonEvidence, candidate: PersonEvidence) -> Corrobora
     if not is_full_name(mention.name) or not is_full_name(candidate.name):
         short = mention.name if not is_full_name(mention.name) else candidate.name
         beyond = [f for f in found if f != "speaker"]
-        if len(found) < MIN_FOR_ONE_WORD or not beyond:
+        if "companion" not in found and (len(found) < MIN_FOR_ONE_WORD or not beyond):
             return Corroboration(
                 False,
                 tuple(found),
                 f"only the one-word name {short!r}"
                 + (f" and {'; '.join(details)}" if details else "")
-                + " link them: a one-word name joins sources only with two kinds of evidence",
+                + " link them: a one-word name joins sources only through a shared companion or"
+                " two kinds of evidence",
             )
     return Corroboration(True, tuple(found), "; ".join(details))
 

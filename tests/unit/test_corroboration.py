@@ -19,10 +19,14 @@ def test_a_one_word_name_joins_only_with_two_kinds_of_evidence_beyond_the_name()
         _person("sam", facts={fact_key("pet", "Rex")}),
     )
     assert not one.allowed
-    shared = {"speaker_labels": {"sam"}, "companions": {"lee"}, "facts": {fact_key("pet", "Rex")}}
+    shared = {"speaker_labels": {"sam"}, "facts": {fact_key("pet", "Rex")}}
     both = corroborate(_person("sam", **shared), _person("sam", **shared))
     assert both.allowed
-    assert both.reasons == ("speaker", "companion", "fact")
+    assert both.reasons == ("speaker", "fact")
+    with_lee = corroborate(_person("sam", companions={"lee"}), _person("sam", companions={"lee"}))
+    assert with_lee.allowed  # the Sam both conversations tie to Lee
+    apart = corroborate(_person("sam", companions={"lee"}), _person("sam", companions={"ana"}))
+    assert not apart.allowed
 
 
 def test_a_full_name_alone_is_not_enough() -> None:
