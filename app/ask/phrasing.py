@@ -32,7 +32,16 @@ _MONTHS: Final = [
 ]
 _PARTIAL_DATE: Final = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 #: Words that make a label read as a verb phrase ("lives in", "went to"), not a noun ("pet").
-_LINKS: Final = frozenset({"in", "at", "to", "from", "for", "with", "on", "by", "about", "as"})
+#: Labels that are nouns (the rest, but "X_of", read as verbs).
+_NOUNS: Final = frozenset(
+    {
+        "pet", "occupation", "job", "job_title", "role", "title", "hobby", "age", "birthday",
+        "email", "phone", "name", "nickname", "diet", "status", "relationship_status",
+        "nationality", "language", "employer", "school", "major", "degree", "spouse", "partner",
+        "species", "breed", "allergy", "religion", "gender", "address", "salary", "car",
+        "instrument", "sport", "team", "boss", "manager", "employer_role",
+    }
+)  # fmt: skip
 
 
 def date_phrase(value: str | None) -> str | None:
@@ -54,14 +63,10 @@ def said_phrase(when: datetime) -> str:
 
 
 def _is_noun(predicate: str) -> bool:
-    """``pet``, ``occupation``, ``sibling_of``: a noun that "X's ..." reads well with."""
+    """``pet``, ``occupation``, ``sibling_of``: a noun that "X's ..." reads well with; other
+    labels read as verbs ("lives in", "adopted", "sell")."""
     words = predicate.split("_")
-    if words[-1] == "of":
-        return True
-    if any(w in _LINKS for w in words):
-        return False
-    last = words[-1]
-    return not (last.endswith("ed") or (last.endswith("s") and not last.endswith("ss")))
+    return words[-1] == "of" or predicate in _NOUNS or words[0] in ("favourite", "favorite")
 
 
 def _noun(predicate: str) -> str:

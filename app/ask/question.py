@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Final
 
 from app.domain.normalize import normalize_name
+from app.extract.local.lexicon import KIN
 from app.search.text import STOP_WORDS
 
 __all__ = ["Expect", "Question", "parse_question"]
@@ -60,6 +61,8 @@ _NOUN_EXPECTS: Final = {
         Expect.PLACE,
     ),
     **dict.fromkeys(["person", "guy", "woman", "man", "girl", "boy"], Expect.PERSON),
+    # "Which cousin of Priya's…": a kinship or social word asks for a person.
+    **dict.fromkeys((w for w in KIN if " " not in w), Expect.PERSON),
     **dict.fromkeys(["year", "month", "day", "date", "time"], Expect.DATE),
 }
 # Words that frame a question without naming what it is about.
@@ -99,7 +102,37 @@ _FRAME: Final = frozenset(
 _PAST: Final = frozenset({"before", "previously", "former", "formerly", "originally", "earlier"})
 
 
-_NOT_TOPICAL: Final = STOP_WORDS | _FRAME | _PAST | frozenset(_WH)
+# Dates say when, not what: "Where did Nadia move in April 2024?" asks about moving.
+_MONTHS: Final = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+_NUMBER: Final = re.compile(r"^\d+(?:st|nd|rd|th)?$")
+_NOT_TOPICAL: Final = STOP_WORDS | _FRAME | _PAST | _MONTHS | frozenset(_WH)
 
 
 @dataclass(frozen=True)
@@ -138,7 +171,11 @@ def parse_question(text: str) -> Question:
                 expects, framing = _NOUN_EXPECTS[following], i + 1
             break
     topical = tuple(
-        dict.fromkeys(w for i, w in enumerate(words) if i != framing and w not in _NOT_TOPICAL)
+        dict.fromkeys(
+            w
+            for i, w in enumerate(words)
+            if i != framing and w not in _NOT_TOPICAL and not _NUMBER.match(w)
+        )
     )
     past = any(w in _PAST for w in words) or " used to " in f" {' '.join(words)} "
     return Question(" ".join(text.split()), expects, tuple(words), topical, past)

@@ -23,6 +23,7 @@ from app.ask.question import Expect, parse_question
         ("When did Maya adopt Kiwi?", Expect.DATE),
         ("What year did Leo move to Denver?", Expect.DATE),
         ("How many cats does Maya have?", Expect.THING),
+        ("Which cousin of Priya's flew in from Austin?", Expect.PERSON),
     ],
 )
 def test_the_kind_of_value_a_question_wants(text: str, expects: Expect) -> None:
@@ -34,6 +35,8 @@ def test_topical_words_leave_out_question_words_framing_and_the_wanted_noun() ->
     assert q.topical == ("maya", "brother", "live")
     assert q.without({"maya"}) == ("brother", "live")
     assert parse_question("What is the name of Maya's parrot?").topical == ("maya", "parrot")
+    # Dates say when, not what is asked.
+    assert parse_question("Where did Nadia move in April 2024?").topical == ("nadia", "move")
 
 
 def test_name_runs_cover_multi_word_names_and_possessives() -> None:
