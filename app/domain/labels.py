@@ -15,11 +15,11 @@ RESERVED = {
     "entity_type": {
         "entity", "fact", "source", "conversation", "message", "job", "merge", "merged",
         "schema_label", "label_change", "api_token", "staged_messages", "migration",
-        "resolution",
+        "resolution", "possible_match", "split",
     },
     "relation": {
         "has_message", "next", "has_job", "has_staged", "has_fact", "from", "merged_into",
-        "canonical", "mentioned_in", "resolved_to",
+        "canonical", "mentioned_in", "resolved_to", "possibly_same", "superseded_by",
     },
 }  # fmt: skip
 

@@ -15,8 +15,6 @@ from app.domain.models import Extraction, FactMention, RelationMention
 from app.domain.normalize import normalize_name
 from app.domain.usage import Usage
 
-log = structlog.get_logger(__name__)
-
 #: The time fields a mention may carry (partial ISO dates, ``app.domain.dates``).
 TIME_FIELDS = ("valid_from", "valid_to", "event_date")
 
@@ -165,8 +163,10 @@ def _times(
         try:
             out[name] = clean(raw)
         except ValueError:
-            # The value is not logged: an extractor may have copied message text into it.
-            log.warning(
+            # The value is not logged: an extractor may have copied message text into it. The
+            # logger is looked up here, not cached per module, so it follows the configuration
+            # of the moment (a test's captured logs included).
+            structlog.get_logger(__name__).warning(
                 "extract.date_dropped",
                 kind=row_kind,
                 label=label,

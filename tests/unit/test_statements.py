@@ -20,9 +20,7 @@ def _extract(*lines: str, when: datetime = SUNDAY) -> Extraction:
     window = []
     for i, line in enumerate(lines):
         speaker, _, text = line.partition(": ")
-        window.append(
-            WindowMessage(id=f"m{i}", seq=i, speaker=speaker, text=text, timestamp=when)
-        )
+        window.append(WindowMessage(id=f"m{i}", seq=i, speaker=speaker, text=text, timestamp=when))
     return LocalExtractor().extract(window).extraction
 
 
@@ -33,8 +31,7 @@ def _names(out: Extraction) -> dict[str, str]:
 def _facts(out: Extraction) -> dict[tuple[str, str, str], tuple[str | None, ...]]:
     n = _names(out)
     return {
-        (n[f.entity], f.field, f.value): (f.valid_from, f.valid_to, f.event_date)
-        for f in out.facts
+        (n[f.entity], f.field, f.value): (f.valid_from, f.valid_to, f.event_date) for f in out.facts
     }
 
 
