@@ -15,14 +15,10 @@ import redis.asyncio
 
 from app.config import Settings
 from app.embed import Embedder
-from app.errors import LibrarianError
+from app.eval.golden_graph import ingest_conversations
 from app.eval.knowledge_metrics import Candidate, render_date
 from app.eval.knowledge_set import KnowledgeFile
 from app.extract.base import Extractor
-from app.graph import conversations as conv_store
-from app.jobs.broker import create_broker
-from app.jobs.queue import JobQueue
-from app.jobs.runner import JobRunner, PipelineDeps
 
 __all__ = ["EntityKnowledge", "cited_entities", "ingest_files", "knowledge_of"]
 
@@ -71,36 +67,12 @@ async def ingest_files(
     extractor: Extractor,
     files: Sequence[KnowledgeFile],
 ) -> int:
-    """Ingest each file's conversation as the API would and run its job here, in this
-    process; returns how many were processed (content already in the graph is skipped).
-    Raises LibrarianError when a job fails."""
-    deps = PipelineDeps(
-        settings=settings,
-        driver=driver,
-        redis=redis_client,
-        queue=JobQueue(create_broker(settings)),
-        embedder=embedder,
-        extractor=extractor,
+    """Ingest each file's conversation through the real pipeline, in this process
+    (:func:`app.eval.golden_graph.ingest_conversations`); returns how many were processed."""
+    conversations = ((f"knowledge-{f.split}-{f.stem}", f.conversation) for f in files)
+    return await ingest_conversations(
+        settings, driver, redis_client, embedder, extractor, conversations
     )
-    runner = JobRunner(deps)
-    processed = 0
-    for f in files:
-        ingested = await conv_store.ingest(
-            driver,
-            settings.neo4j_database,
-            f.conversation,
-            limits=conv_store.IngestLimits.from_settings(settings),
-            extractor=extractor.name,
-            correlation_id=f"knowledge-{f.split}-{f.stem}",
-        )
-        if not ingested.created or ingested.job is None:
-            continue
-        job = await runner.run(ingested.job.id)
-        if job is None or job.status.value != "complete":
-            detail = job.error_message if job else "not claimed"
-            raise LibrarianError(f"the job of knowledge conversation {f.label} failed: {detail}")
-        processed += 1
-    return processed
 
 
 async def cited_entities(
