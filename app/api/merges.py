@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
+import structlog
 from strawberry.types import Info
 
 from app.api.context import Context
@@ -15,6 +16,8 @@ from app.domain.resolve import entity_text
 from app.graph import merges as store
 from app.graph import split as splits
 from app.graph.knowledge import KnowledgeStore
+
+log = structlog.get_logger(__name__)
 
 
 @strawberry.enum
@@ -153,14 +156,20 @@ async def split_entity(info: Info[Context, None], input: SplitEntityInput) -> Sp
     request.check()  # before waiting for the lock
     async with info.context.services.write_lock():
         split, entity_type = await _splits(info).split(request, actor=_actor(info))
-    # The new entity's vector, so the vector index offers it to resolution and search.
-    vectors = await asyncio.to_thread(
-        info.context.services.embedder.embed, [entity_text(split.name, entity_type)]
-    )
-    await KnowledgeStore(info.context.services.driver, info.context.database).set_embeddings(
-        "Entity", {split.new_entity_id: vectors[0]}
-    )
-    await info.context.services.changed("split")
+    try:
+        # The new entity's vector, so the vector index offers it to resolution and search. The
+        # split is committed already: a failure here is logged, and the entity is still found
+        # by name until something embeds it.
+        vectors = await asyncio.to_thread(
+            info.context.services.embedder.embed, [entity_text(split.name, entity_type)]
+        )
+        await KnowledgeStore(info.context.services.driver, info.context.database).set_embeddings(
+            "Entity", {split.new_entity_id: vectors[0]}
+        )
+    except Exception:
+        log.exception("split.embed_failed", split_id=split.id, entity_id=split.new_entity_id)
+    finally:
+        await info.context.services.changed("split")
     return Split.from_stored(split)
 
 

@@ -168,10 +168,10 @@ def cmd_eval_knowledge(settings: Settings, args: argparse.Namespace) -> int:
     import json
 
     from app.eval.knowledge_run import run_knowledge_eval
-    from app.eval.knowledge_set import load_dir, load_split
+    from app.eval.knowledge_set import is_blind, load_dir, load_split
     from app.localstack.scratch import scratch_stack
 
-    blind = args.dir is None and args.split != "tuned"
+    blind = args.split != "tuned" if args.dir is None else is_blind(Path(args.dir))
     if args.misses and blind:
         print(
             "librarian: --misses lists questions and answers, so only for the tuned split: "

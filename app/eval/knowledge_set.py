@@ -22,6 +22,7 @@ __all__ = [
     "GoldEntity",
     "GoldQuestion",
     "KnowledgeFile",
+    "is_blind",
     "load_dir",
     "load_split",
 ]
@@ -108,7 +109,16 @@ def load_dir(directory: Path, split: str | None = None) -> list[KnowledgeFile]:
                 ],
             )
         )
+    if not files:
+        raise BadInput(f"no knowledge files (*.json) under {directory}")
     return files
+
+
+def is_blind(directory: Path) -> bool:
+    """Whether ``directory`` is (inside) the held-out split, however it was named."""
+    blind = (KNOWLEDGE_DIR / "blind").resolve()
+    here = directory.resolve()
+    return here == blind or blind in here.parents
 
 
 def load_split(split: str, root: Path = KNOWLEDGE_DIR) -> list[KnowledgeFile]:

@@ -39,7 +39,6 @@ LOCK_KEY = "librarian:lock:resolve-write"
 BLOCK = 30
 MAX_SOURCES = 50  # sources per candidate read for corroboration
 MAX_ITEMS = 500  # speaker labels per candidate
-MAX_POSSIBLE = 5  # possible matches recorded per mention group
 _TERM = re.compile(r"[^\W_]+")  # letters and digits of any script: never Lucene syntax
 
 CANDIDATES = """

@@ -29,6 +29,7 @@ from app.graph.merges import decode, encode
 
 MAX_LISTED = 100
 MAX_CHOSEN = 10_000  # facts, relations and messages together, per split
+MAX_NAME = 200  # characters of the new entity's name
 RECORD_VERSION = 1
 
 
@@ -81,6 +82,8 @@ class SplitRequest:
         """BAD_INPUT for what is wrong before the graph is read."""
         if not self.name.strip() or not normalize_name(self.name):
             raise BadInput("The new entity needs a name with letters or digits in it.")
+        if len(self.name) > MAX_NAME:
+            raise BadInput(f"The new entity's name is longer than {MAX_NAME} characters.")
         chosen = [*self.fact_ids, *self.relation_ids, *self.message_ids]
         if not chosen:
             raise BadInput("Choose at least one fact, relation or message to move.")

@@ -298,6 +298,8 @@ class Stages:
             facts=facts,
             relations=relations,
         )
+        if lock is not None:
+            await lock.ensure()  # history is recomputed under the same lock (ADR 0017)
         await self.knowledge.update_history(facts, relations)
         await self.resolution.record(resolved.get("decisions", []))
         await self.resolution.record_possible(

@@ -21,7 +21,7 @@ from app.eval.knowledge_metrics import (
     strip_citations,
     token_f1,
 )
-from app.eval.knowledge_set import load_dir, load_split
+from app.eval.knowledge_set import KNOWLEDGE_DIR, load_dir, load_split
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "knowledge_mini"
 
@@ -174,3 +174,18 @@ def test_the_command_refuses_to_list_misses_of_the_blind_split(
 
     assert main(["eval", "knowledge", "--split", split, "--misses"]) == 2
     assert "held out" in capsys.readouterr().err
+
+
+def test_the_blind_split_is_held_out_however_its_folder_is_named(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.cli.main import main
+
+    folder = KNOWLEDGE_DIR / "tuned" / ".." / "blind"
+    assert main(["eval", "knowledge", "--dir", str(folder), "--misses"]) == 2
+    assert "held out" in capsys.readouterr().err
+
+
+def test_a_folder_without_knowledge_files_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="no knowledge files"):
+        load_dir(tmp_path)

@@ -72,6 +72,7 @@ def _types(out: Extraction) -> dict[str, str]:
         ("tmrw", "future", "2024-03-11"),
         ("on the 20th", "past", "2024-02-20"),  # the last 20th before the 10th
         ("the 20th", "future", "2024-03-20"),
+        ("on the 31st", "past", "2024-01-31"),  # February has none
         ("recently", "past", None),
         ("may", "future", None),  # the verb, far more often than the month
     ],

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final, Literal
 
+from app.domain.dates import earliest, latest
+
 __all__ = ["Tense", "Validity", "resolve"]
 
 Tense = Literal["past", "future", "present"]
@@ -229,14 +231,21 @@ def _named(m: re.Match[str], said: date, tense: Tense) -> str | None:
 def _day_of_month(day: int, said: date, tense: Tense) -> str | None:
     """ "on the 20th": this month's, or the nearest one in the clause's direction."""
     year, month = said.year, said.month
+    step = 0
     if tense == "past" and day > said.day:
-        year, month = _add_months(year, month, -1)
+        step = -1
     elif tense == "future" and day < said.day:
-        year, month = _add_months(year, month, 1)
-    try:
-        return _day(date(year, month, day))
-    except ValueError:
-        return None
+        step = 1
+    if step:
+        year, month = _add_months(year, month, step)
+    for _ in range(3):  # "the 31st" in a past clause of 10 March is 31 January
+        try:
+            return _day(date(year, month, day))
+        except ValueError:
+            if not step:
+                return None
+            year, month = _add_months(year, month, step)
+    return None
 
 
 def _weekday(weekday: int, said: date, tense: Tense) -> str:
@@ -265,12 +274,6 @@ class Validity:
 
     def absorb(self, other: Validity) -> None:
         """Said twice: the earliest start and event, the latest end; a date beats none."""
-        self.valid_from = _earliest(self.valid_from, other.valid_from)
-        self.event_date = _earliest(self.event_date, other.event_date)
-        ends = [d for d in (self.valid_to, other.valid_to) if d]
-        self.valid_to = max(ends) if ends else None
-
-
-def _earliest(a: str | None, b: str | None) -> str | None:
-    dates = [d for d in (a, b) if d]
-    return min(dates) if dates else None
+        self.valid_from = earliest(self.valid_from, other.valid_from)
+        self.event_date = earliest(self.event_date, other.event_date)
+        self.valid_to = latest(self.valid_to, other.valid_to)  # "2024" ends after "2024-03"
