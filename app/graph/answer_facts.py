@@ -84,11 +84,13 @@ _STATEMENTS = f"""
 UNWIND $ids AS id
 MATCH (e:Entity {{id: id}})
 CALL (e) {{
+  CALL (e) {{
 {_FACTS}
-  UNION
+    UNION
 {_RELATIONS}
+  }}
+  RETURN s LIMIT $max
 }}
-WITH id, s LIMIT $max
 RETURN id, s
 """
 
@@ -114,7 +116,7 @@ async def statements_about(
     records = await db.read(
         _STATEMENTS,
         ids=entity_ids,
-        max=_MAX_STATEMENTS * len(entity_ids),
+        max=_MAX_STATEMENTS,  # per entity: a busy one cannot crowd out the rest
         conversation=filters.get("conversation"),
         speaker=filters.get("speaker"),
         since=filters.get("since"),
