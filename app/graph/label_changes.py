@@ -19,6 +19,7 @@ import neo4j
 
 from app.domain.labels import RESERVED, canonical_form
 from app.errors import BadInput, ConflictError, NotFound
+from app.graph.history import recompute_entities
 from app.graph.registry import KINDS, label_id, storage_token
 from app.logging import new_id
 
@@ -144,6 +145,7 @@ async def _make_alias(tx: Tx, kind: str, label: str, canonical: str) -> LabelCha
         {"from": label_id(kind, label), "to": label_id(kind, canonical)},
     )
     record = {"moved": moved, "aliases": aliases, "before": _before(state[label])}
+    await _rehistory(tx, kind, [label, canonical])
     return await _record(
         tx, kind, "alias", label, label, canonical, [label, canonical, *aliases], record
     )
@@ -162,6 +164,7 @@ async def _make_canonical(tx: Tx, kind: str, label: str) -> LabelChangeRecord:
         id=label_id(kind, label),
     )
     record = {"moved": moved, "aliases": [], "before": _before(state[label])}
+    await _rehistory(tx, kind, [label, canonical])
     return await _record(tx, kind, "canonical", label, canonical, label, [label, canonical], record)
 
 
@@ -225,12 +228,31 @@ async def _undo(tx: Tx, change_id: str) -> LabelChangeRecord:
             canonical=label_id(kind, canonical),
             before=record["before"],
         )
+    await _rehistory(tx, kind, [change["from_canonical"], change["to_canonical"], label])
     result = await tx.run(
         "MATCH (c:LabelChange {id: $id}) SET c.status = 'undone', c.undone_at = datetime() "
         "RETURN c {.*} AS c",
         id=change_id,
     )
     return LabelChangeRecord.from_node((await result.single(strict=True))["c"])
+
+
+async def _rehistory(tx: Tx, kind: str, labels: list[str]) -> None:
+    """Facts or relations that changed label may now share a single-valued field (or no longer
+    do): their entities' history is rebuilt in the same transaction (ADR 0017)."""
+    if kind == "field":
+        cypher = (
+            "MATCH (e:Entity)-[:HAS_FACT]->(f:Fact) WHERE f.field IN $labels "
+            "RETURN DISTINCT e.id AS id"
+        )
+    elif kind == "relation":
+        cypher = (
+            "MATCH (e:Entity)-[r]->(:Entity) WHERE r.label IN $labels RETURN DISTINCT e.id AS id"
+        )
+    else:
+        return
+    ids = [r["id"] async for r in await tx.run(cypher, labels=labels)]
+    await recompute_entities(tx, ids)
 
 
 def _before(state: dict[str, Any]) -> dict[str, Any]:

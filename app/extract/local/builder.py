@@ -360,7 +360,12 @@ class Builder:
         return Extraction(
             entities=[
                 EntityMention(
-                    key=k, name=e.name, type=e.type, aliases=e.aliases, message_ids=e.message_ids
+                    key=k,
+                    name=e.name,
+                    type=e.type,
+                    aliases=e.aliases,
+                    message_ids=e.message_ids,
+                    type_strength=round(e.strength, 2),
                 )
                 for k, e in live.items()
                 if e.message_ids
