@@ -30,13 +30,6 @@ class EntityMention(BaseModel):
     type: str = Field(description="Raw entity type, e.g. 'person', 'organization'.")
     aliases: list[str] = Field(default_factory=list)
     message_ids: list[str] = Field(min_length=1)
-    type_strength: float | None = Field(
-        None,
-        ge=0,
-        le=1,
-        description="How sure the extractor is of the type: a speaker 1.0, a rule that knows "
-        "it 0.8, the recogniser's guess 0.5; None when it does not say.",
-    )
 
 
 class FactMention(BaseModel):

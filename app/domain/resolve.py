@@ -41,9 +41,6 @@ class EntityGroup:
         self.keys |= other.keys
 
 
-UNSAID = 0.6  # the type strength of a mention whose extractor gave none (an LLM's)
-
-
 def entity_id(entity_type: str, normalized_name: str, source_id: str | None = None) -> str:
     """Deterministic, so concurrent ingests of the same new entity MERGE into one node.
 
@@ -62,36 +59,17 @@ def entity_text(name: str, entity_type: str) -> str:
     return f"{name} ({entity_type})"
 
 
-def source_types(extraction: Extraction) -> dict[str, str]:
-    """One type per name across the source's windows: the type the strongest evidence gave,
-    then the one the most messages cite. "Chutney" a person in five windows by the recogniser's
-    guess and an animal in one by "my dog Chutney" is an animal; a name typed alike everywhere
-    keeps its type."""
-    votes: dict[str, dict[str, tuple[float, int]]] = {}
-    for mention in extraction.entities:
-        norm = normalize_name(mention.name)
-        if not norm:
-            continue
-        strength = mention.type_strength if mention.type_strength is not None else UNSAID
-        best, count = votes.setdefault(norm, {}).get(mention.type, (0.0, 0))
-        votes[norm][mention.type] = (max(best, strength), count + len(mention.message_ids))
-    return {norm: max(types, key=lambda t: types[t]) for norm, types in votes.items()}
-
-
 def group_mentions(extraction: Extraction) -> tuple[list[EntityGroup], dict[str, EntityGroup]]:
-    """The entity groups of one source, and the group of every mention key; a name has one
-    type in a source (``source_types``)."""
+    """The entity groups of one source, and the group of every mention key."""
     by_name: dict[tuple[str, str], EntityGroup] = {}
-    types = source_types(extraction)
     for mention in extraction.entities:
         norm = normalize_name(mention.name)
         if not norm:
             continue
-        type_ = types.get(norm, mention.type)
-        group = by_name.get((type_, norm))
+        group = by_name.get((mention.type, norm))
         if group is None:
-            group = EntityGroup(type=type_, name=mention.name.strip(), normalized_name=norm)
-            by_name[(type_, norm)] = group
+            group = EntityGroup(type=mention.type, name=mention.name.strip(), normalized_name=norm)
+            by_name[(mention.type, norm)] = group
         group.aliases |= {a.strip() for a in mention.aliases if a.strip()}
         group.aliases.discard(group.name)
         group.message_ids |= set(mention.message_ids)

@@ -181,31 +181,3 @@ def test_a_gazetteer_place_the_recogniser_took_for_someone_is_a_place() -> None:
     types = _types(out)
     assert types.get("Ljubljana") == "place"
     assert types.get("Porto") == "place"
-
-
-def test_a_name_has_one_type_in_a_source_the_strongest_evidence_decides() -> None:
-    from app.domain.models import EntityMention
-    from app.domain.resolve import group_mentions
-
-    def mention(key: str, type_: str, strength: float | None, *ids: str) -> EntityMention:
-        return EntityMention(
-            key=key, name="Chutney", type=type_, message_ids=list(ids), type_strength=strength
-        )
-
-    out = Extraction(
-        entities=[
-            mention("w0:e1", "person", 0.5, "m1", "m2", "m3"),  # the recogniser's guess, thrice
-            mention("w1:e4", "animal", 0.9, "m9"),  # "my dog Chutney"
-            mention("w2:e2", "organization", None, "m12"),  # an LLM's, no strength given
-        ]
-    )
-    groups, keys = group_mentions(out)
-    assert [(g.type, g.name) for g in groups] == [("animal", "Chutney")]
-    assert {keys[k].type for k in ("w0:e1", "w1:e4", "w2:e2")} == {"animal"}
-
-
-def test_a_makers_name_before_a_model_is_a_vehicle_and_a_two_word_city_a_place() -> None:
-    out = _extract("Tess: we drove the Honda Civic up to Ann Arbor for the weekend")
-    types = _types(out)
-    assert types.get("Honda Civic") == "product"
-    assert types.get("Ann Arbor") == "place"

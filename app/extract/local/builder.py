@@ -360,12 +360,7 @@ class Builder:
         return Extraction(
             entities=[
                 EntityMention(
-                    key=k,
-                    name=e.name,
-                    type=e.type,
-                    aliases=e.aliases,
-                    message_ids=e.message_ids,
-                    type_strength=round(e.strength, 2),
+                    key=k, name=e.name, type=e.type, aliases=e.aliases, message_ids=e.message_ids
                 )
                 for k, e in live.items()
                 if e.message_ids

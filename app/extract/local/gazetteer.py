@@ -6,9 +6,8 @@ city taken for a person, an author for a place. After a window is read, an entit
 alone typed is retyped here:
 
 - a name the gazetteer knows, that the recogniser took for a person or a product, is a place
-  ("Porto", "Ann Arbor"), unless it is one word that is also a common first name ("Austin",
-  "Madison"); organisations stay (a company may share its name with a small town somewhere);
-- a maker's name before a model ("Honda Civic", "Ford Transit") is a product;
+  ("Porto"), unless it is also a common first name ("Austin", "Florence"); organisations stay
+  (a company may share its name with a small town somewhere);
 - a name the recogniser called a place that the gazetteer does not know, whose first word is a
   common first name and which has two or three words ("Stephen King"), is a person.
 
@@ -31,17 +30,6 @@ PET_TYPE: Final = 0.9  # "my dog Chutney": whatever the recogniser thought Chutn
 
 GAZETTEER_TYPE: Final = 0.7  # beats the recogniser (0.5), not a rule that knows (0.8)
 _NER_ONLY: Final = 0.5
-# Makers whose name before a model is a vehicle, whatever the recogniser said.
-VEHICLE_MAKES: Final = frozenset(
-    {
-        "toyota", "honda", "ford", "subaru", "tesla", "volkswagen", "vw", "bmw", "audi", "kia",
-        "hyundai", "nissan", "mazda", "chevy", "chevrolet", "jeep", "volvo", "fiat", "renault",
-        "peugeot", "citroen", "skoda", "seat", "mercedes", "porsche", "lexus", "dodge", "gmc",
-        "rivian", "polestar", "mitsubishi", "suzuki", "buick", "cadillac", "lincoln", "acura",
-        "infiniti", "jaguar", "vauxhall", "opel", "dacia", "saab", "ducati", "yamaha",
-        "kawasaki", "harley", "vespa", "triumph", "mini", "land", "range",
-    }
-)  # fmt: skip
 _lock = threading.Lock()
 _places: frozenset[str] | None = None
 
@@ -86,11 +74,8 @@ def retype_by_gazetteer(builder: Builder) -> None:
         words = normalize_name(name).split()
         if not words:
             continue
-        if words[0] in VEHICLE_MAKES and len(words) > 1 and type_ != "product":
-            builder.retype(key, "product", GAZETTEER_TYPE)  # "Honda Civic", "Ford Transit"
-        elif is_known_place(name):
-            one_word_first_name = len(words) == 1 and _first_name(words[0])  # "Madison"
-            if type_ in ("person", "product") and not one_word_first_name:
+        if is_known_place(name):
+            if type_ in ("person", "product") and not _first_name(words[0]):
                 builder.retype(key, "place", GAZETTEER_TYPE)
         elif type_ == "place" and 2 <= len(words) <= 3 and _first_name(words[0]):
             builder.retype(key, "person", GAZETTEER_TYPE)
