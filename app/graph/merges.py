@@ -48,19 +48,22 @@ class Merge:
 
     @classmethod
     def from_node(cls, m: dict[str, Any]) -> Merge:
-        undone = m.get("undone_at")
-        return cls(
-            id=m["id"],
-            source_id=m["source_id"],
-            target_id=m["target_id"],
-            status=MergeStatus(m["status"]),
-            created_at=m["created_at"].to_native(),
-            undone_at=undone.to_native() if undone is not None else None,
-            actor=m.get("actor"),
-            moved_facts=m["moved_facts"],
-            moved_relations=m["moved_relations"],
-            moved_mentions=m["moved_mentions"],
-        )
+        return cls(id=m["id"], source_id=m["source_id"], target_id=m["target_id"], **shared(m))
+
+
+def shared(node: dict[str, Any]) -> dict[str, Any]:
+    """The fields every correction record (a Merge, a Split) keeps: its status, when it was made
+    and undone, by whom, and how much it moved."""
+    undone = node.get("undone_at")
+    return {
+        "status": MergeStatus(node["status"]),
+        "created_at": node["created_at"].to_native(),
+        "undone_at": undone.to_native() if undone is not None else None,
+        "actor": node.get("actor"),
+        "moved_facts": node["moved_facts"],
+        "moved_relations": node["moved_relations"],
+        "moved_mentions": node["moved_mentions"],
+    }
 
 
 def new_merge_id() -> str:

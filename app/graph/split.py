@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 import neo4j
@@ -25,17 +24,12 @@ from app.domain.rows import relation_anchor, relation_id
 from app.errors import BadInput, ConflictError, NotFound
 from app.graph.cypher import query
 from app.graph.history import recompute_entities
-from app.graph.merges import decode, encode
+from app.graph.merges import MergeStatus, decode, encode, shared
 
 MAX_LISTED = 100
 MAX_CHOSEN = 10_000  # facts, relations and messages together, per split
 MAX_NAME = 200  # characters of the new entity's name
 RECORD_VERSION = 1
-
-
-class SplitStatus(StrEnum):
-    ACTIVE = "active"
-    UNDONE = "undone"
 
 
 @dataclass(frozen=True)
@@ -44,7 +38,7 @@ class Split:
     entity_id: str
     new_entity_id: str
     name: str
-    status: SplitStatus
+    status: MergeStatus  # the one status vocabulary of corrections
     created_at: datetime
     undone_at: datetime | None
     actor: str | None
@@ -54,19 +48,12 @@ class Split:
 
     @classmethod
     def from_node(cls, s: dict[str, Any]) -> Split:
-        undone = s.get("undone_at")
         return cls(
             id=s["id"],
             entity_id=s["entity_id"],
             new_entity_id=s["new_entity_id"],
             name=s["name"],
-            status=SplitStatus(s["status"]),
-            created_at=s["created_at"].to_native(),
-            undone_at=undone.to_native() if undone is not None else None,
-            actor=s.get("actor"),
-            moved_facts=s["moved_facts"],
-            moved_relations=s["moved_relations"],
-            moved_mentions=s["moved_mentions"],
+            **shared(s),
         )
 
 
@@ -255,7 +242,7 @@ async def _undo_tx(tx: neo4j.AsyncManagedTransaction, split_id: str, actor: str 
     if state is None:
         raise NotFound(f"No split with id {split_id!r}.")
     split = state["split"]
-    if split["status"] != SplitStatus.ACTIVE:
+    if split["status"] != MergeStatus.ACTIVE:
         raise BadInput(f"Split {split_id!r} is already undone.")
     record = json.loads(split["record"])
     if why := _undo_conflict(dict(state), record):
