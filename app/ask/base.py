@@ -109,6 +109,8 @@ class Answer:
     notice: str | None = None  # why another answerer than the configured one answered
     #: The passages ``cited`` numbers refer to when they are not the ones given (None: those).
     sources: tuple[Passage, ...] | None = None
+    #: What the answer's value is of, or the sentence it was read from (offline answers).
+    basis: str | None = None
 
 
 AnswerEvent = Token | Answer
@@ -116,6 +118,9 @@ AnswerEvent = Token | Answer
 
 class Answerer(Protocol):
     name: str
+    #: How many of the messages search found it reads, best first: an LLM's input is paid for
+    #: and bounded; the offline answerer reads more, since it can only quote what it is given.
+    passages: int
 
     def answer(
         self,

@@ -1,15 +1,20 @@
 """The offline answerer: a fact of the graph first, else the best sentence of the messages
 found, else a plain "nothing". No text is generated, so nothing can be invented.
 
-- FACT (``app.ask.graph_answer``): the fact or relation that answers, in one short sentence that
-  leads with its value and cites the messages it comes from: "Kiwi — Maya's pet [1]."
-- PASSAGE (``app.ask.passages``): no fact fits; the one sentence of the retrieved messages that
-  best answers, preferring what the person asked about said over others' questions, with who
-  said it and when: "“I work nights at the clinic now.” — Maya, 12 Mar 2024 [1]".
+- FACT (``app.ask.graph_answer``): the fact or relation that answers: its value and the
+  messages it comes from, "Kiwi [1].", with ``Answer.basis`` saying what the value is of
+  ("Maya's pet").
+- PASSAGE (``app.ask.passages``, ``app.ask.spans``): no fact fits; the sentence of the retrieved
+  messages that best answers, preferring what the person asked about said over others'
+  questions and a sentence that holds the kind of value asked for (a place for "where"…). When
+  it does, the answer is that value, "Lake Tahoe [1].", and the basis the sentence with who said
+  it and when; else the sentence itself: "“I work nights at the clinic now.” — Maya,
+  12 Mar 2024 [1]".
 - NONE: "I found nothing in the library about “…”."
 
 ``Answer.method`` says which; citations are numbered from 1 in order of appearance
-(``Answer.sources`` holds the messages they refer to).
+(``Answer.sources`` holds the messages they refer to). Why answers lead with a bare value:
+ADR 0020.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import asyncio
 import dataclasses
 import re
 from collections.abc import AsyncIterator, Sequence
+from typing import Final
 
 import structlog
 
@@ -34,14 +40,22 @@ from app.ask.base import (
 )
 from app.ask.graph_answer import FactAnswer, GraphAnswerer
 from app.ask.knowledge import EntityRef, Knowledge
-from app.ask.passages import Quote, best_sentence
+from app.ask.passages import MIN_SCORE, Quote, ranked_quotes
 from app.ask.predicates import PredicateMatcher
 from app.ask.question import Question, parse_question
+from app.ask.spans import Said, Span, answer_spans
+from app.domain.normalize import normalize_name
 from app.embed import Embedder
 
 __all__ = ["ExtractiveAnswerer", "nothing_found"]
 
 log = structlog.get_logger(__name__)
+
+#: The best sentences read for a span that answers.
+SPAN_CANDIDATES: Final = 8
+#: A sentence that holds the kind of value asked for ranks higher by this much times the
+#: span's strength.
+SPAN_WEIGHT: Final = 0.3
 
 
 def nothing_found(question: str) -> str:
@@ -51,6 +65,9 @@ def nothing_found(question: str) -> str:
 
 class ExtractiveAnswerer:
     name = "extractive"
+    #: Measured on the knowledge set's tuned split (ADR 0020): 6 → 16 passages lifted answer
+    #: F1 from 0.24 to 0.31 and citing an answering message from 0.36 to 0.49.
+    passages = 16
 
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
@@ -80,21 +97,50 @@ class ExtractiveAnswerer:
                 answerer=self.name,
                 method=AnswerMethod.FACT,
                 sources=fact.sources,
+                basis=fact.basis,
             )
         else:
             names: set[str] = set().union(*(e.keys for e in asked))
-            quote = await best_sentence(self._embedder, question, passages, names)
-            answer = self._passage(parsed, quote, entities) if quote else self._none(question)
+            chosen = await self._quote(parsed, passages, names)
+            answer = self._passage(parsed, *chosen, entities) if chosen else self._none(question)
         log.info("ask.offline", method=answer.method.value, asked=[e.name for e in asked])
         for token in _tokens(answer.text):
             yield Token(token)
             await asyncio.sleep(0)  # let each token reach the socket as it is made
         yield answer
 
-    def _passage(self, question: Question, quote: Quote, entities: Sequence[EntityHint]) -> Answer:
+    async def _quote(
+        self, question: Question, passages: Sequence[Passage], names: set[str]
+    ) -> tuple[Quote, Span | None] | None:
+        """The sentence to answer from, and the span of it that answers, if one does."""
+        quotes = await ranked_quotes(self._embedder, question.text, passages, names)
+        answering = [q for q in quotes if q.score >= MIN_SCORE][:SPAN_CANDIDATES]
+        if not answering:
+            return None
+        said = [
+            Said(
+                q.sentence,
+                q.passage.timestamp.date() if q.passage.timestamp else None,
+                _concerns(q.passage, names),
+            )
+            for q in answering
+        ]
+        spans = await asyncio.to_thread(answer_spans, question, said, names)
+        ranked = sorted(
+            zip(answering, spans, strict=True),
+            key=lambda c: -(c[0].rank + SPAN_WEIGHT * (c[1].strength if c[1] else 0.0)),
+        )
+        return ranked[0]
+
+    def _passage(
+        self, question: Question, quote: Quote, span: Span | None, entities: Sequence[EntityHint]
+    ) -> Answer:
         p = quote.passage
         when = f", {p.timestamp:%d %b %Y}" if p.timestamp else ""
-        text = f"“{defuse_citations(quote.text)}” — {p.speaker}{when} [1]"
+        said = f"“{defuse_citations(quote.text)}” — {p.speaker}{when}"
+        text, basis = (
+            (f"{defuse_citations(span.text)} [1].", said) if span else (f"{said} [1]", None)
+        )
         return Answer(
             text=text,
             cited=[1],
@@ -103,6 +149,7 @@ class ExtractiveAnswerer:
             answerer=self.name,
             method=AnswerMethod.PASSAGE,
             sources=(dataclasses.replace(p, number=1),),
+            basis=basis,
         )
 
     def _none(self, question: str) -> Answer:
@@ -114,6 +161,14 @@ class ExtractiveAnswerer:
             answerer=self.name,
             method=AnswerMethod.NONE,
         )
+
+
+def _concerns(passage: Passage, names: set[str]) -> bool:
+    """Whether a message was said by an entity asked about (``names``, normalised) or names
+    one."""
+    words = {w for name in names for w in name.split()}
+    said = set(normalize_name(passage.speaker).split())
+    return bool(words & said) or bool(words & set(normalize_name(passage.text).split()))
 
 
 def _tokens(text: str) -> list[str]:

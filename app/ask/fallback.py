@@ -28,6 +28,7 @@ class FallbackAnswerer:
         self.primary = primary
         self.fallback = fallback
         self.name = primary.name
+        self.passages = max(primary.passages, fallback.passages)
 
     async def answer(
         self,
@@ -40,7 +41,7 @@ class FallbackAnswerer:
         started = False
         try:
             async for event in self.primary.answer(
-                question, passages, entities, knowledge=knowledge
+                question, passages[: self.primary.passages], entities, knowledge=knowledge
             ):
                 started = True
                 yield event

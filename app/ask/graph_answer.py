@@ -61,7 +61,8 @@ class Scored:
 
 @dataclass(frozen=True)
 class FactAnswer:
-    text: str
+    text: str  # the value and its citations: "Kiwi [1]."
+    basis: str  # what the value is of: "Maya's pet", "Leo lives in"
     sources: tuple[Passage, ...]  # numbered from 1 in order of appearance
     chosen: tuple[Scored, ...]
 
@@ -270,17 +271,18 @@ def _compose(question: Question, chosen: list[Scored]) -> FactAnswer:
         said = statement.said
         gloss = defuse_citations(describe(statement, subject))
         if stated is not None:
-            text = f"{stated} — {gloss} {marks}."
+            text, basis = f"{stated} {marks}.", gloss
         elif said is not None:
-            text = f"{said_phrase(said)} — said that day: {gloss} {marks}."
+            text, basis = f"Said on {said_phrase(said)} {marks}.", f"{gloss} (no date given)"
         else:
-            text = f"No date — {gloss} {marks}."
+            text, basis = f"No date is known {marks}.", gloss
     else:
         values = [c.statement.value for c in chosen]
         value = values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
-        text = defuse_citations(f"{value} — {subject_phrase(statement, subject)}") + f" {marks}."
+        text = defuse_citations(value) + f" {marks}."
+        basis = defuse_citations(subject_phrase(statement, subject))
     sources = tuple(_passage(n, e) for n, e in enumerate(cited, 1))
-    return FactAnswer(text, sources, tuple(chosen))
+    return FactAnswer(text, basis, sources, tuple(chosen))
 
 
 def _passage(number: int, evidence: Evidence) -> Passage:

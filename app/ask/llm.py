@@ -9,6 +9,7 @@ before the first delta; once the asker has seen part of an answer, a failure rai
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from typing import Final
 
 import structlog
 
@@ -32,6 +33,9 @@ __all__ = ["LLMAnswerer"]
 
 log = structlog.get_logger(__name__)
 
+#: The messages an LLM answer reads (its input is paid for): as many as before ADR 0020.
+PASSAGES: Final = 6
+
 
 class LLMAnswerer:
     """Answers through ``llm`` from the numbered passages alone; its ``name`` is the
@@ -42,6 +46,7 @@ class LLMAnswerer:
             raise ValueError("max_tokens must be at least 1")
         self.llm = llm
         self.name = llm.provider
+        self.passages = PASSAGES
         self._max_tokens = max_tokens
 
     @property

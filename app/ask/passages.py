@@ -22,9 +22,10 @@ from typing import Final
 from app.ask.base import Passage
 from app.domain.normalize import normalize_name
 from app.embed import Embedder
-from app.search.text import QueryTerms, parse_query
+from app.extract.local.lexicon import CHAT_WORDS
+from app.search.text import STOP_WORDS, QueryTerms, parse_query
 
-__all__ = ["MIN_SCORE", "Quote", "best_sentence"]
+__all__ = ["MIN_SCORE", "Quote", "best_sentence", "ranked_quotes"]
 
 COSINE_WEIGHT: Final = 0.7
 #: Search's own ranking (passage 1 is its best) as a small prior: it saw the graph and Lucene.
@@ -40,20 +41,25 @@ _MAX_QUOTE_CHARS: Final = 300
 @dataclass(frozen=True)
 class Quote:
     passage: Passage
-    text: str
-    score: float
+    text: str  # the sentence as quoted: "… I moved to Leith …"
+    score: float  # how well its message answers, with this sentence's cosine
+    sentence: str  # the sentence alone
+    rank: float  # ``score`` plus the share of the question's topic words the sentence holds
 
 
-async def best_sentence(
+async def ranked_quotes(
     embedder: Embedder, question: str, passages: Sequence[Passage], asked: set[str]
-) -> Quote | None:
-    """The best sentence to quote, or None when none answers. ``asked`` holds the normalised
-    names (and aliases) of the entities the question is about; a speaker named by one of the
-    question's words counts as asked about too."""
+) -> list[Quote]:
+    """The sentences that may be quoted, best first, each scored as its message is (with its own
+    cosine) and ranked by that plus the share of the question's topic words it holds. Questions
+    are left out while a message states something; so are sentences that say nothing but names
+    and chat words ("PRIYA YES", "Oh, Walt."). ``asked`` holds the normalised names (and
+    aliases) of the entities the question is about; a speaker named by one of the question's
+    words counts as asked about too."""
     units = [(p, _sentences(p.text)) for p in passages]
     units = [(p, sentences) for p, sentences in units if sentences]
     if not units:
-        return None
+        return []
     texts = [question]
     for p, sentences in units:
         texts.append(p.text)
@@ -64,29 +70,46 @@ async def best_sentence(
     # Within a message, the names asked about point at no sentence: the topic words do.
     named = {w for name in asked for w in name.split()}
     topic = QueryTerms(tuple(w for w in terms.words if w not in named) or terms.words, ())
-    quotes: list[tuple[bool, Quote]] = []
+    quotes: list[Quote] = []
     for passage, sentences in units:
         whole = _cosine(asked_vector, next(rest))
         each = [_cosine(asked_vector, next(rest)) for _ in sentences]
         statements = [i for i, s in enumerate(sentences) if not _is_question(s)]
-        best = max(
-            statements or range(len(sentences)),
-            key=lambda i: COSINE_WEIGHT * each[i] + _overlap(sentences[i], topic),
-        )
         # The speaker counts among the message's words: "Maya: I'm a nurse" names Maya.
-        score = (
-            COSINE_WEIGHT * max(whole, each[best])
-            + _overlap(f"{passage.speaker} {passage.text}", terms)
+        shared = (
+            _overlap(f"{passage.speaker} {passage.text}", terms)
             + RANK_PRIOR / passage.number
             + (SPEAKER_BONUS if _said_by(passage, asked | set(terms.words)) else 0.0)
         )
-        # An excerpt says so: "… the sentence …".
-        text = sentences[best]
-        text = ("… " if best > 0 else "") + text + (" …" if best + 1 < len(sentences) else "")
-        quotes.append((not statements, Quote(passage, text, score)))
-    answering = [q for only_questions, q in quotes if not only_questions and q.score >= MIN_SCORE]
-    best_quote = max(answering or [q for _, q in quotes], key=lambda q: q.score)
-    return best_quote if best_quote.score >= MIN_SCORE else None
+        speaker = set(normalize_name(passage.speaker).split())
+        for i in statements or range(len(sentences)):
+            if _empty(sentences[i], named | speaker):
+                continue
+            score = COSINE_WEIGHT * max(whole, each[i]) + shared
+            on_topic = _overlap(sentences[i], topic)
+            text = sentences[i]
+            # An excerpt says so: "… the sentence …".
+            text = ("… " if i > 0 else "") + text + (" …" if i + 1 < len(sentences) else "")
+            quotes.append(Quote(passage, text, score, sentences[i], score + on_topic))
+    quotes.sort(key=lambda q: -q.rank)
+    return quotes
+
+
+async def best_sentence(
+    embedder: Embedder, question: str, passages: Sequence[Passage], asked: set[str]
+) -> Quote | None:
+    """The best sentence to quote, or None when none scores ``MIN_SCORE``."""
+    quotes = await ranked_quotes(embedder, question, passages, asked)
+    answering = [q for q in quotes if q.score >= MIN_SCORE]
+    return answering[0] if answering else None
+
+
+def _empty(sentence: str, names: set[str]) -> bool:
+    """Whether a sentence says nothing but names, chat words and stop words."""
+    return all(
+        w in names or w in CHAT_WORDS or w in STOP_WORDS
+        for w in (normalize_name(x) for x in _WORD.findall(sentence))
+    )
 
 
 def _is_question(sentence: str) -> bool:

@@ -37,7 +37,8 @@ __all__ = ["MAX_PASSAGES", "Asked", "Citation", "ask"]
 
 log = structlog.get_logger(__name__)
 
-MAX_PASSAGES: Final = 6
+#: The most messages any answerer reads (``Answerer.passages`` says how many each does).
+MAX_PASSAGES: Final = 16
 #: A passage is the part of its message around the best match, at most this long: it bounds
 #: what an answerer reads (an LLM's input tokens; the extractive answerer's embeddings).
 PASSAGE_CHARS: Final = 1_500
@@ -75,7 +76,7 @@ async def ask(
         SearchRequest(question, ALL_KINDS, filters=filters or Filters()),
         limit=_SEARCH_DEPTH,
     )
-    ranked = ranked_messages(result)[:MAX_PASSAGES]
+    ranked = ranked_messages(result)[: min(MAX_PASSAGES, answerer.passages)]
     passages = [
         Passage(
             number=n,

@@ -198,6 +198,8 @@ def cmd_eval_knowledge(settings: Settings, args: argparse.Namespace) -> int:
     if args.misses:
         print("\nquestions no fact or relation of their entity answers:")
         print(report.misses())
+        print("\nanswers:")
+        print(report.answers())
     if args.json:
         Path(args.json).write_text(json.dumps(report.figures(), indent=2) + "\n", encoding="utf-8")
         print(f"figures written to {args.json}")

@@ -63,6 +63,7 @@ class QuestionResult:
     answer_f1: float
     cites_gold: bool
     answerer: str
+    method: str = "NONE"  # how the answer was made: FACT, PASSAGE, LLM or NONE
     graded: Graded | None = None
 
     @property
@@ -127,6 +128,9 @@ class KnowledgeReport:
     def answerers(self) -> Counter[str]:
         return Counter(r.answerer for r in self.results)
 
+    def methods(self) -> Counter[str]:
+        return Counter(r.method for r in self.results)
+
     def ungraded(self) -> list[QuestionResult]:
         return [r for r in self.results if r.graded is not None and r.graded.grade is None]
 
@@ -153,6 +157,7 @@ class KnowledgeReport:
                 "same_person_pairs": res.same_person,
             },
             "answerers": dict(self.answerers()),
+            "methods": dict(self.methods()),
             "ungraded": len(self.ungraded()) if self.graded else None,
         }
 
@@ -194,6 +199,7 @@ class KnowledgeReport:
             lines += [f"  fused: {a} + {b}" for a, b in res.fused]
             lines += [f"  split: {a} / {b}" for a, b in res.split]
         lines.append("answered by: " + ", ".join(f"{k} {n}" for k, n in self.answerers().items()))
+        lines.append("answered from: " + ", ".join(f"{k} {n}" for k, n in self.methods().items()))
         if self.graded:
             ungraded = self.ungraded()
             lines.append(f"ungraded (the grader failed): {len(ungraded)}")
@@ -214,6 +220,14 @@ class KnowledgeReport:
                 f"gold {r.gold!r}{closest}"
             )
         return "\n".join(lines) or "  none"
+
+    def answers(self) -> str:
+        """Every question with the answer given, its F1 and how it was made."""
+        return "\n".join(
+            f"  {r.file} {r.id} [{r.kind}] {r.method} F1 {r.answer_f1:.2f}: {r.question} "
+            f"gold {r.gold!r}; answered {r.answer!r}"
+            for r in self.results
+        )
 
 
 async def evaluate(
@@ -283,6 +297,7 @@ async def evaluate(
                     answer_f1=token_f1(text, q.answer),
                     cites_gold=any(c.message["id"] in gold_ids for c in asked.citations),
                     answerer=asked.answer.answerer,
+                    method=asked.answer.method.value,
                     graded=graded,
                 )
             )

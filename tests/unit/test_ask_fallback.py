@@ -22,6 +22,7 @@ class Failing:
     """An LLM answerer that sends ``tokens`` tokens, then raises ``error``."""
 
     name = "openai"
+    passages = 6
 
     def __init__(self, error: LibrarianError, tokens: int = 0) -> None:
         self.error = error
@@ -42,6 +43,7 @@ class Failing:
 
 class Offline:
     name = "extractive"
+    passages = 16
 
     def __init__(self) -> None:
         self.knowledge: Knowledge | None = None
