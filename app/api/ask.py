@@ -53,6 +53,10 @@ class AskAnswer:
     )
     answerer: str = strawberry.field(description="extractive (offline), anthropic or openai.")
     method: AnswerMethod = strawberry.field(description="How the answer was made.")
+    basis: str | None = strawberry.field(
+        description="Offline answers: what the answer's value is of (\"Maya's pet\"), or the "
+        "sentence it was read from, with who said it and when; null otherwise."
+    )
     notice: str | None = strawberry.field(
         description="Set when the configured LLM could not answer and the offline answerer did."
     )
@@ -99,6 +103,7 @@ async def ask(
             found=answer.found,
             answerer=answer.answerer,
             method=answer.method,
+            basis=answer.basis,
             notice=answer.notice,
             llm_calls=answer.usage.llm_calls,
             input_tokens=answer.usage.input_tokens

@@ -40,7 +40,7 @@ from app.ask.base import (
 )
 from app.ask.graph_answer import FactAnswer, GraphAnswerer
 from app.ask.knowledge import EntityRef, Knowledge
-from app.ask.passages import MIN_SCORE, Quote, ranked_quotes
+from app.ask.passages import Quote, answering, ranked_quotes
 from app.ask.predicates import PredicateMatcher
 from app.ask.question import Question, parse_question
 from app.ask.spans import Said, Span, answer_spans
@@ -114,20 +114,21 @@ class ExtractiveAnswerer:
     ) -> tuple[Quote, Span | None] | None:
         """The sentence to answer from, and the span of it that answers, if one does."""
         quotes = await ranked_quotes(self._embedder, question.text, passages, names)
-        answering = [q for q in quotes if q.score >= MIN_SCORE][:SPAN_CANDIDATES]
-        if not answering:
+        candidates = answering(quotes)[:SPAN_CANDIDATES]
+        if not candidates:
             return None
+        names = names | question.proper_words()
         said = [
             Said(
                 q.sentence,
                 q.passage.timestamp.date() if q.passage.timestamp else None,
                 _concerns(q.passage, names),
             )
-            for q in answering
+            for q in candidates
         ]
         spans = await asyncio.to_thread(answer_spans, question, said, names)
         ranked = sorted(
-            zip(answering, spans, strict=True),
+            zip(candidates, spans, strict=True),
             key=lambda c: -(c[0].rank + SPAN_WEIGHT * (c[1].strength if c[1] else 0.0)),
         )
         return ranked[0]

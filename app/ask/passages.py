@@ -25,7 +25,7 @@ from app.embed import Embedder
 from app.extract.local.lexicon import CHAT_WORDS
 from app.search.text import STOP_WORDS, QueryTerms, parse_query
 
-__all__ = ["MIN_SCORE", "Quote", "best_sentence", "ranked_quotes"]
+__all__ = ["MIN_SCORE", "Quote", "answering", "best_sentence", "ranked_quotes"]
 
 COSINE_WEIGHT: Final = 0.7
 #: Search's own ranking (passage 1 is its best) as a small prior: it saw the graph and Lucene.
@@ -45,6 +45,7 @@ class Quote:
     score: float  # how well its message answers, with this sentence's cosine
     sentence: str  # the sentence alone
     rank: float  # ``score`` plus the share of the question's topic words the sentence holds
+    asks: bool = False  # its message only asks ("…?"): it answers only when nothing else does
 
 
 async def ranked_quotes(
@@ -90,18 +91,27 @@ async def ranked_quotes(
             text = sentences[i]
             # An excerpt says so: "… the sentence …".
             text = ("… " if i > 0 else "") + text + (" …" if i + 1 < len(sentences) else "")
-            quotes.append(Quote(passage, text, score, sentences[i], score + on_topic))
+            quotes.append(
+                Quote(passage, text, score, sentences[i], score + on_topic, not statements)
+            )
     quotes.sort(key=lambda q: -q.rank)
     return quotes
+
+
+def answering(quotes: Sequence[Quote]) -> list[Quote]:
+    """The quotes that answer, best first: those scoring ``MIN_SCORE``, a message that only
+    asks only when no statement does (in a conversation between two people the question is
+    often the other one asking)."""
+    scoring = [q for q in quotes if q.score >= MIN_SCORE]
+    return [q for q in scoring if not q.asks] or scoring
 
 
 async def best_sentence(
     embedder: Embedder, question: str, passages: Sequence[Passage], asked: set[str]
 ) -> Quote | None:
     """The best sentence to quote, or None when none scores ``MIN_SCORE``."""
-    quotes = await ranked_quotes(embedder, question, passages, asked)
-    answering = [q for q in quotes if q.score >= MIN_SCORE]
-    return answering[0] if answering else None
+    found = answering(await ranked_quotes(embedder, question, passages, asked))
+    return found[0] if found else None
 
 
 def _empty(sentence: str, names: set[str]) -> bool:

@@ -131,6 +131,7 @@ _MONTHS: Final = frozenset(
         "dec",
     ]
 )
+_DATE_NOUNS: Final = frozenset({"deadline", "birthday", "anniversary", "due"})
 _NUMBER: Final = re.compile(r"^\d+(?:st|nd|rd|th)?$")
 _NOT_TOPICAL: Final = STOP_WORDS | _FRAME | _PAST | _MONTHS | frozenset(_WH)
 
@@ -153,6 +154,16 @@ class Question:
                     runs.append(run)
         return runs
 
+    def proper_words(self) -> set[str]:
+        """The capitalised words past the first (normalised): names, known to the graph or
+        not ("Priya" in "What is the name of Priya's dog?")."""
+        words = [_POSSESSIVE.sub("", w) for w in _WORD.findall(self.text)[1:]]
+        return {
+            normalize_name(w)
+            for w in words
+            if w[:1].isupper() and w.casefold() not in _NOT_TOPICAL and w.casefold() != "i"
+        }
+
     def without(self, names: set[str]) -> tuple[str, ...]:
         """The topical words that are not words of ``names`` (normalised entity names)."""
         named = {w for n in names for w in n.split()}
@@ -170,6 +181,8 @@ def parse_question(text: str) -> Question:
             if word in ("what", "which") and following in _NOUN_EXPECTS:
                 expects, framing = _NOUN_EXPECTS[following], i + 1
             break
+    if expects is Expect.THING and set(words) & _DATE_NOUNS:
+        expects = Expect.DATE  # "What is the new deadline?" asks for a date
     topical = tuple(
         dict.fromkeys(
             w

@@ -25,6 +25,7 @@ from app.extract.local.lexicon import CHAT_WORDS, KIN
 from app.extract.local.names import FEMALE_NAMES, MALE_NAMES
 from app.extract.local.when import Tense, resolve
 from app.nlp import parse
+from app.search.text import STOP_WORDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -48,6 +49,7 @@ _NAME_WORDS: Final = frozenset({"name", "names", "named", "called", "call"})
 _FUTURE: Final = frozenset({"will", "'ll", "wo", "gonna", "shall"})
 _DATE_STRENGTH: Final = {10: 1.0, 7: 0.8, 4: 0.6}  # by the partial date's length
 _MAX_WORDS: Final = 6
+_SPAN_QUESTIONS: Final = frozenset({"what", "which", "who", "whom", "whose", "where", "when"})
 _POSSESSIVE: Final = frozenset({"'s", "\u2019s"})
 _WORD: Final = re.compile(r"[^\W_]+")
 
@@ -75,6 +77,8 @@ def answer_spans(
     are those of the entities asked about: never an answer."""
     if not sentences:
         return []
+    if not set(question.words) & _SPAN_QUESTIONS:  # "why", "how": a reason is no noun
+        return [None] * len(sentences)
     docs = parse([question.text, *(s.sentence for s in sentences)])
     asked = _Asked(question, docs[0], names)
     return [_best(asked, doc, s) for doc, s in zip(docs[1:], sentences, strict=True)]
@@ -99,6 +103,10 @@ class _Asked:
             t.lemma_.casefold() for t in doc if t.lower_ in topical and t.pos_ in ("NOUN", "VERB")
         }
         self.names_wanted = bool(self.words & _NAME_WORDS)
+        #: "What book…", "Which show…": the question names the kind of thing it wants.
+        wh = [i for i, w in enumerate(question.words) if w in ("what", "which")]
+        after = question.words[wh[0] + 1] if wh and wh[0] + 1 < len(question.words) else ""
+        self.kind_named = bool(after) and after not in STOP_WORDS
 
     def says(self, text: str) -> bool:
         """Whether the question already says one of the words of ``text``, or ``text`` is
@@ -226,10 +234,11 @@ def _things(asked: _Asked, doc: Doc) -> Iterator[Span]:
                 near = asked.governs(ent.root) or asked.next_to(doc, ent.start)
                 yield Span(_clean(ent), 0.85 if near else 0.5)
         for token in doc:
-            if token.lower_ in ("named", "called") and token.i + 1 < len(doc):
-                run = _capitalised_run(doc, token.i + 1)
+            named = token.lower_ in ("named", "called")
+            if (named or token.lemma_.casefold() in asked.topic) and token.i + 1 < len(doc):
+                run = _capitalised_run(doc, token.i + 1)  # "named Kiwi", "my dog Pimento"
                 if run and not asked.says(run):
-                    yield Span(run, 0.95)
+                    yield Span(run, 0.95 if named else 0.9)
         return
     for token in doc:
         if token.lemma_.casefold() in asked.verbs:
@@ -237,10 +246,11 @@ def _things(asked: _Asked, doc: Doc) -> Iterator[Span]:
                 text = _phrase(obj)
                 if text and not asked.says(text):
                     yield Span(text, 0.9)
-    for ent in doc.ents:
-        strength = _TITLE_LABELS.get(ent.label_)
-        if strength is not None and not asked.says(ent.text):
-            yield Span(_clean(ent), strength * 0.8)
+    if asked.kind_named:  # "What book…", "Which game…": a title
+        for ent in doc.ents:
+            strength = _TITLE_LABELS.get(ent.label_)
+            if strength is not None and not asked.says(ent.text):
+                yield Span(_clean(ent), strength * 0.8)
     for token in doc:
         # "Gus is a tortoise", "I'm an ER nurse": what the subject is.
         if token.dep_ == "attr" and token.head.lemma_ == "be" and token.pos_ == "NOUN":

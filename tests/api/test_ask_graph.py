@@ -39,7 +39,7 @@ LINES = [
 ASK = """subscription($q: String!) { ask(question: $q) {
   __typename
   ... on AskToken { text }
-  ... on AskAnswer { text found answerer method followUps
+  ... on AskAnswer { text found answerer method basis followUps
     citations { number message { id text speaker conversation { title } } } }
 } }"""
 
@@ -132,7 +132,8 @@ async def test_a_fact_answers_with_its_value_and_cites_the_message_that_says_it(
     answer = await _ask(api_url, chat, question)
     assert answer["method"] == "FACT", answer["text"]
     assert answer["found"]
-    assert answer["text"].startswith(f"{value} — "), answer["text"]
+    assert answer["text"] == f"{value} [1].", answer["text"]
+    assert answer["basis"], "says what the value is of"
     assert _cited(answer) == [chat.message_ids[line]]
     assert answer["citations"][0]["message"]["conversation"]["title"] == "Maya and Jonah"
     assert 2 <= len(answer["followUps"]) <= 3
@@ -143,14 +144,16 @@ async def test_when_answers_with_the_date_of_the_move(api_url: str, chat: Chat) 
     assert answer["method"] == "FACT", answer["text"]
     # "yesterday" on 10 March 2024 is 9 March (the event's date); a graph without it gives
     # the day it was said, and says so.
-    assert re.match(r"^(9 March 2024 — |10 March 2024 — said that day)", answer["text"])
+    assert re.match(r"^(9 March 2024 |Said on 10 March 2024 )\[1\]\.$", answer["text"])
+    assert "Boston" in answer["basis"]
     assert _cited(answer) == [chat.message_ids[1]]
 
 
 async def test_two_steps_find_the_city_of_maya_s_brother(api_url: str, chat: Chat) -> None:
     answer = await _ask(api_url, chat, "In which city does Maya's brother live?")
     assert answer["method"] == "FACT", answer["text"]
-    assert answer["text"].startswith("Denver — Leo"), answer["text"]
+    assert answer["text"].startswith("Denver ["), answer["text"]
+    assert answer["basis"].startswith("Leo ("), answer["basis"]
     assert chat.message_ids[6] in _cited(answer)
 
 
@@ -163,6 +166,7 @@ async def test_with_no_fact_to_answer_a_sentence_of_a_message_is_quoted(
     assert "audit" in answer["text"]
     assert _cited(answer) == [chat.message_ids[7]]
     assert answer["text"].endswith("[1]")
+    assert answer["basis"] is None
 
 
 async def test_nothing_answers_and_the_answer_says_so(api_url: str, chat: Chat) -> None:
