@@ -416,6 +416,8 @@ export const AskSubscription = graphql(`
         text
         found
         answerer
+        method
+        basis
         notice
         llmCalls
         inputTokens

@@ -9,6 +9,8 @@ const answer = {
   text: "Ana moved to Lyon [1].",
   found: true,
   answerer: "extractive",
+  method: "PASSAGE",
+  basis: null,
   notice: null,
   llmCalls: 0,
   inputTokens: 0,
@@ -51,15 +53,68 @@ describe("ask", () => {
     expect(citation).toHaveAttribute("href", "/conversations/conv_1?message=msg_7");
     expect(output).toHaveTextContent("Ana moved to Lyon [1].");
     expect(output).toHaveAttribute("aria-busy", "false");
-    // The offline answerer answered: no note, no LLM usage.
+    // The offline answerer answered with a quoted sentence: no note, no basis line, no LLM usage.
     expect(screen.queryByRole("note")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("answer-basis")).not.toBeInTheDocument();
+    expect(screen.queryByText(/^From (the graph|a message): /)).not.toBeInTheDocument();
     expect(screen.queryByText(/LLM call/)).not.toBeInTheDocument();
+  });
+
+  it("shows what a fact answer's value is of, under the answer", async () => {
+    fakeGraphQL({});
+    fakeWebSocket((_operation, emit) => {
+      emit.next({ ask: { ...answer, text: "Kiwi [1].", method: "FACT", basis: "Maya's pet" } });
+      emit.complete();
+    });
+    const { user } = renderApp("/ask");
+    await user.type(screen.getByLabelText("Question"), "What is Maya's pet called?");
+    await user.click(screen.getByRole("button", { name: "Ask" }));
+
+    const basis = await screen.findByText("From the graph: Maya's pet");
+    const output = screen.getByTestId("answer");
+    expect(output).toHaveTextContent("Kiwi [1].");
+    expect(output).not.toHaveTextContent("Maya's pet");
+    // Directly under the answer, inside its card; the citations are still listed.
+    expect(output.nextElementSibling).toBe(basis);
+    expect(within(screen.getByRole("region", { name: "Answer" })).getByText("From the graph: Maya's pet")).toBe(basis);
+    expect(screen.getByRole("link", { name: "[1]" })).toHaveAttribute("href", "/conversations/conv_1?message=msg_7");
+  });
+
+  it("quotes the sentence a passage answer's value was read from, with who said it and when", async () => {
+    fakeGraphQL({});
+    const sentence = "“We flew into Halifax on Friday.” — Bernie, 25 Jun 2023";
+    fakeWebSocket((_operation, emit) => {
+      emit.next({ ask: { ...answer, text: "Halifax [1].", method: "PASSAGE", basis: sentence } });
+      emit.complete();
+    });
+    const { user } = renderApp("/ask");
+    await user.type(screen.getByLabelText("Question"), "Where did Bernie fly into?");
+    await user.click(screen.getByRole("button", { name: "Ask" }));
+
+    const basis = await screen.findByText(`From a message: ${sentence}`);
+    expect(screen.getByTestId("answer").nextElementSibling).toBe(basis);
+    expect(screen.queryByText(/^From the graph: /)).not.toBeInTheDocument();
+  });
+
+  it("shows no basis line under an LLM answer", async () => {
+    fakeGraphQL({});
+    fakeWebSocket((_operation, emit) => {
+      emit.next({ ask: { ...answer, answerer: "anthropic", method: "LLM", basis: null, llmCalls: 1, inputTokens: 10, outputTokens: 5, costUsd: 0.0001 } });
+      emit.complete();
+    });
+    const { user } = renderApp("/ask");
+    await user.type(screen.getByLabelText("Question"), "Where does Ana live?");
+    await user.click(screen.getByRole("button", { name: "Ask" }));
+
+    expect(await screen.findByText(/1 LLM call/)).toBeInTheDocument();
+    expect(screen.queryByTestId("answer-basis")).not.toBeInTheDocument();
+    expect(screen.queryByText(/^From (the graph|a message): /)).not.toBeInTheDocument();
   });
 
   it("shows what the LLM used and cost under its answer", async () => {
     fakeGraphQL({});
     fakeWebSocket((_operation, emit) => {
-      emit.next({ ask: { ...answer, answerer: "anthropic", llmCalls: 1, inputTokens: 1312, outputTokens: 68, costUsd: 0.0024 } });
+      emit.next({ ask: { ...answer, answerer: "anthropic", method: "LLM", llmCalls: 1, inputTokens: 1312, outputTokens: 68, costUsd: 0.0024 } });
       emit.complete();
     });
     const { user } = renderApp("/ask");

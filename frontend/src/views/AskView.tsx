@@ -4,7 +4,7 @@ import { AskSubscription } from "../api/operations";
 import { subscribe } from "../api/ws";
 import { ErrorState } from "../components/ErrorState";
 import { countOf, formatDate } from "../components/format";
-import { askReducer, initialAskState, type AskAnswerEvent } from "../core/ask";
+import { askReducer, basisLine, initialAskState, type AskAnswerEvent } from "../core/ask";
 import { messageHref } from "../core/search";
 
 export function AskView() {
@@ -40,6 +40,7 @@ export function AskView() {
 
   const streaming = state.phase === "streaming";
   const answer = state.answer;
+  const basis = answer && basisLine(answer);
   return (
     <>
       <h1>Ask</h1>
@@ -66,6 +67,11 @@ export function AskView() {
             {streaming && !state.text && <span className="muted">Reading your conversations…</span>}
             {streaming && <span className="cursor" aria-hidden="true">▍</span>}
           </p>
+          {basis && (
+            <p className="hint answer-basis" data-testid="answer-basis">
+              {basis}
+            </p>
+          )}
           {answer && answer.llmCalls > 0 && <p className="hint answer-usage">{usageLine(answer)}</p>}
           {state.error && <ErrorState error={state.error} onRetry={() => ask(state.question)} />}
           {answer && !answer.found && <p className="muted">Nothing in the conversations answers this. Try other words.</p>}

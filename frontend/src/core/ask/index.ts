@@ -1,4 +1,4 @@
-import type { AskSubscription } from "../../gql/graphql";
+import type { AnswerMethod, AskSubscription } from "../../gql/graphql";
 import { ApiError } from "../../api/errors";
 
 export type AskEvent = AskSubscription["ask"];
@@ -38,4 +38,16 @@ export function askReducer(state: AskState, action: AskAction): AskState {
         return { ...state, phase: "failed", error: new ApiError("INTERNAL", "The answer stream ended without an answer") };
       return { ...state, phase: "done" };
   }
+}
+
+/** What an offline answer's value is of, or the sentence it was read from, labelled by how the answer was made. */
+const basisLabels: Partial<Record<AnswerMethod, string>> = {
+  FACT: "From the graph: ",
+  PASSAGE: "From a message: ",
+};
+
+/** "From the graph: Maya's pet"; null when the answer has no basis (LLM answers, and answers that are themselves a quoted sentence). */
+export function basisLine(answer: Pick<AskAnswerEvent, "method" | "basis">): string | null {
+  if (!answer.basis) return null;
+  return (basisLabels[answer.method] ?? "") + answer.basis;
 }
