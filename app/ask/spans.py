@@ -58,6 +58,7 @@ _WORD: Final = re.compile(r"[^\W_]+")
 class Span:
     text: str
     strength: float  # 0..1
+    governed: bool = False  # a topic word of the question governs it ("flew into Halifax")
 
 
 @dataclass(frozen=True)
@@ -133,9 +134,15 @@ class _Asked:
 
 
 def _best(asked: _Asked, doc: Doc, where: Said) -> Span | None:
+    found = _spans(asked, doc, where.day)
     if not _about(asked, doc, where.concerns):
-        return None  # a value from a sentence about something else would be a confident error
-    said = where.day
+        # A value from a sentence about something else would be a confident error, unless the
+        # question's own words govern it: "my sister is getting married in Kinsale".
+        found = [s for s in found if s.governed]
+    return max(found, key=lambda s: s.strength, default=None)
+
+
+def _spans(asked: _Asked, doc: Doc, said: date | None) -> list[Span]:
     expects = asked.question.expects
     if expects is Expect.DATE:
         found = list(_dates(asked, doc, said))
@@ -150,7 +157,7 @@ def _best(asked: _Asked, doc: Doc, where: Said) -> Span | None:
         ]
     else:
         found = list(_things(asked, doc))
-    return max(found, key=lambda s: s.strength, default=None)
+    return found
 
 
 def _about(asked: _Asked, doc: Doc, concerns: bool) -> bool:
@@ -173,10 +180,9 @@ def _dates(asked: _Asked, doc: Doc, said: date | None) -> Iterator[Span]:
         rendered = date_phrase(found)
         if found is not None and rendered is not None:
             any_phrase = True
-            strength = _DATE_STRENGTH.get(len(found), 0.6) * (
-                1.0 if asked.governs(ent.root) else 0.9
-            )
-            yield Span(rendered, strength)
+            governed = asked.governs(ent.root)
+            strength = _DATE_STRENGTH.get(len(found), 0.6) * (1.0 if governed else 0.9)
+            yield Span(rendered, strength, governed)
     if not any_phrase:  # "last Friday", "this morning": phrases the recogniser may miss
         found = resolve(doc.text, said, _tense(doc[:].root))
         rendered = date_phrase(found)
@@ -205,7 +211,8 @@ def _entities(asked: _Asked, doc: Doc, labels: dict[str, float]) -> Iterator[Spa
         if text and not asked.says(text):
             near = ent.root.head.lower_ in _PLACE_PREPOSITIONS
             governed = asked.governs(ent.root)
-            yield Span(text, strength * (1.0 if governed else 0.85) + (0.05 if near else 0.0))
+            strength *= 1.0 if governed else 0.85
+            yield Span(text, strength + (0.05 if near else 0.0), governed)
 
 
 def _after_place_words(asked: _Asked, doc: Doc) -> Iterator[Span]:
@@ -232,20 +239,20 @@ def _things(asked: _Asked, doc: Doc) -> Iterator[Span]:
         for ent in doc.ents:
             if ent.label_ not in _NOT_ANSWERS and not asked.says(ent.text):
                 near = asked.governs(ent.root) or asked.next_to(doc, ent.start)
-                yield Span(_clean(ent), 0.85 if near else 0.5)
+                yield Span(_clean(ent), 0.85 if near else 0.5, near)
         for token in doc:
             named = token.lower_ in ("named", "called")
             if (named or token.lemma_.casefold() in asked.topic) and token.i + 1 < len(doc):
                 run = _capitalised_run(doc, token.i + 1)  # "named Kiwi", "my dog Pimento"
                 if run and not asked.says(run):
-                    yield Span(run, 0.95 if named else 0.9)
+                    yield Span(run, 0.95 if named else 0.9, True)
         return
     for token in doc:
         if token.lemma_.casefold() in asked.verbs:
             for obj in _objects(token):
                 text = _phrase(obj)
                 if text and not asked.says(text):
-                    yield Span(text, 0.9)
+                    yield Span(text, 0.9, True)
     if asked.kind_named:  # "What book…", "Which game…": a title
         for ent in doc.ents:
             strength = _TITLE_LABELS.get(ent.label_)
