@@ -123,8 +123,10 @@ async def test_a_sentence_that_holds_the_kind_of_value_asked_for_answers_with_th
     _, answer = await _answer(answerer, question, chat)
     assert answer.method is AnswerMethod.PASSAGE
     assert answer.text == f"{value} [1].", answer.basis
-    assert answer.basis is not None and text.split(": ")[-1] in answer.basis
-    assert answer.sources is not None and answer.sources[0].message_id == "msg_2"
+    assert answer.basis is not None
+    assert text.split(": ")[-1] in answer.basis
+    assert answer.sources is not None
+    assert answer.sources[0].message_id == "msg_2"
 
 
 async def test_no_value_is_read_from_a_sentence_about_someone_else(
@@ -247,7 +249,8 @@ async def test_two_steps_answer_where_maya_s_brother_lives(answerer: ExtractiveA
     _, answer = await _answer(answerer, "In which city does Maya's brother live?", knowledge=GRAPH)
     assert answer.method is AnswerMethod.FACT
     assert answer.text == "Denver [1][2]."
-    assert answer.basis is not None and answer.basis.startswith("Leo (")
+    assert answer.basis is not None
+    assert answer.basis.startswith("Leo (")
     # Numbered in order of appearance: the fact that answers, then the relation that led to it.
     assert answer.cited == [1, 2]
     assert answer.sources is not None
