@@ -12,7 +12,7 @@ than a capitalised word after "to"), which ranks the sentences the answerer may 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Final
@@ -22,7 +22,6 @@ from app.ask.question import Expect, Question
 from app.domain.normalize import normalize_name
 from app.extract.local.gazetteer import is_known_place
 from app.extract.local.lexicon import CHAT_WORDS, KIN
-from app.extract.local.names import FEMALE_NAMES, MALE_NAMES
 from app.extract.local.when import Tense, resolve
 from app.nlp import parse
 from app.search.text import STOP_WORDS
@@ -117,6 +116,13 @@ class _Asked:
             return True
         return any(normalize_name(w) in self.words for w in words)
 
+    def asks_verb(self, token: Token) -> bool:
+        """Whether ``token`` is a verb the question asks about (by lemma, or by its very word
+        when the question's parse missed the verb: "What is Ray building …")."""
+        if token.lemma_.casefold() in self.verbs:
+            return True
+        return token.pos_ == "VERB" and token.lower_ in self.question.topical
+
     def next_to(self, doc: Doc, start: int) -> bool:
         """Whether a topic word comes just before ``start``: "my dog Chutney"."""
         return any(t.lemma_.casefold() in self.topic for t in doc[max(0, start - 2) : start])
@@ -150,10 +156,9 @@ def _spans(asked: _Asked, doc: Doc, said: date | None) -> list[Span]:
         found = list(_entities(asked, doc, _PLACE_LABELS)) + list(_after_place_words(asked, doc))
     elif expects is Expect.PERSON:
         found = [
-            span
-            for span in [*_entities(asked, doc, _PERSON_LABELS), *_named_after_kin(asked, doc)]
-            # "Durham" is no one, but "Jordan" may be someone
-            if not is_known_place(span.text) or _first_name(span.text.split()[0])
+            *_entities(asked, doc, _PERSON_LABELS, _no_place),
+            *_named_after_kin(asked, doc),
+            *_doers(asked, doc),
         ]
     else:
         found = list(_things(asked, doc))
@@ -202,10 +207,36 @@ def _tense(token: Token) -> Tense:
     return "present"
 
 
-def _entities(asked: _Asked, doc: Doc, labels: dict[str, float]) -> Iterator[Span]:
+def _no_place(ent: DocSpan) -> bool:
+    """A person the recogniser found that is not a place: "Durham" is no one, unless it does
+    something ("Jordan watched Gus")."""
+    return ent.root.dep_ in ("nsubj", "nsubjpass") or not is_known_place(ent.text)
+
+
+def _doers(asked: _Asked, doc: Doc) -> Iterator[Span]:
+    """Who does what the question asks about: the named subject of its verb ("craig lent me
+    the first six", "one of the physios, Callum, runs a bouldering group")."""
+    for token in doc:
+        if not asked.asks_verb(token):
+            continue
+        for subject in (c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")):
+            named = [subject] if subject.pos_ == "PROPN" else []
+            named += [t for t in subject.subtree if t.dep_ == "appos" and t.pos_ == "PROPN"]
+            for person in named[:1]:
+                if not asked.says(person.text) and normalize_name(person.text) not in CHAT_WORDS:
+                    name = person.text if not person.text.islower() else person.text.title()
+                    yield Span(name, 0.9, True)
+
+
+def _entities(
+    asked: _Asked,
+    doc: Doc,
+    labels: dict[str, float],
+    keep: Callable[[DocSpan], bool] = lambda _: True,
+) -> Iterator[Span]:
     for ent in doc.ents:
         strength = labels.get(ent.label_)
-        if strength is None:
+        if strength is None or not keep(ent):
             continue
         text = _clean(ent)
         if text and not asked.says(text):
@@ -248,7 +279,7 @@ def _things(asked: _Asked, doc: Doc) -> Iterator[Span]:
                     yield Span(run, 0.95 if named else 0.9, True)
         return
     for token in doc:
-        if token.lemma_.casefold() in asked.verbs:
+        if asked.asks_verb(token):
             for obj in _objects(token):
                 text = _phrase(obj)
                 if text and not asked.says(text):
@@ -270,6 +301,8 @@ def _objects(verb: Token) -> Iterator[Token]:
     for child in verb.children:
         if child.dep_ in _OBJECTS:
             yield child
+        if child.dep_ == "xcomp":  # "building Felix a cherry rocking cradle"
+            yield from (c for c in child.children if c.dep_ in _OBJECTS)
     for child in verb.children:
         # "was promoted to head brewer", "was diagnosed with atrial fibrillation"
         if child.dep_ == "prep" and child.lower_ in ("to", "with", "as", "into"):
@@ -291,11 +324,6 @@ def _phrase(head: Token) -> str:
     if not text or len(words) > _MAX_WORDS or normalize_name(text) in CHAT_WORDS:
         return ""
     return text
-
-
-def _first_name(word: str) -> bool:
-    folded = normalize_name(word)
-    return folded in FEMALE_NAMES or folded in MALE_NAMES
 
 
 def _clean(ent: DocSpan) -> str:
