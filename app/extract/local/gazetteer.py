@@ -12,9 +12,10 @@ alone typed is retyped here:
 - a name the recogniser called a place that the gazetteer does not know, whose first word is a
   common first name and which has two or three words ("Stephen King"), is a person.
 
-A name's own last word often says what it is, whatever the recogniser guessed: "Split Rock
-Lighthouse" and "Mackinac Island" are places, "Holyrood Motion Clinic" and "University of
-Michigan" organisations; a car maker before a model ("Honda Civic") makes a product.
+A name's own words often say what it is (``template.type_from_name``), whatever the recogniser
+guessed, even "person": "Split Rock Lighthouse" and "Mackinac Island" are places, "Holyrood
+Motion Clinic" and "University of Michigan" organisations, a car maker before a model ("Honda
+Civic") a product; a name that starts with a common first name ("Linda Park") is left alone.
 
 A rule that knew the type (a speaker, "moved to X", "works at X") is never overridden. A name the
 window gave as someone's pet ("my dog Chutney") is an animal, whatever else it was taken for.
@@ -28,30 +29,9 @@ from typing import Final
 from app.domain.normalize import normalize_name
 from app.extract.local.builder import Builder
 from app.extract.local.names import FEMALE_NAMES, MALE_NAMES
+from app.extract.local.template import type_from_name
 
-__all__ = ["is_known_place", "retype_by_gazetteer", "type_by_head"]
-
-PLACE_HEADS: Final = frozenset(
-    {"island", "islands", "bay", "creek", "lake", "lighthouse", "parkway", "airport", "beach",
-     "river", "mountain", "mountains", "trail", "hills", "street", "road", "avenue", "square",
-     "bridge", "canyon", "falls", "harbor", "harbour", "peninsula", "county", "cove", "park",
-     "station", "market", "pier", "coast", "forest", "gorge", "glacier", "desert", "reservoir"}
-)  # fmt: skip
-ORG_HEADS: Final = frozenset(
-    {"clinic", "hospital", "studio", "studios", "labs", "lab", "inc", "llc", "ltd", "university",
-     "college", "school", "elementary", "academy", "institute", "insurance", "bank", "medicine",
-     "health", "energy", "games", "hub", "trattoria", "restaurant", "cafe", "café", "bakery",
-     "brewery", "brewing", "church", "nursery", "gym", "library", "company", "corp", "group",
-     "agency", "foundation", "society", "orchestra", "mutual", "analytics", "pharmacy", "bistro",
-     "diner", "pub", "hotel", "airlines", "airways", "partners", "consulting", "solutions",
-     "systems", "technologies", "press", "records", "club", "centre", "center", "practice"}
-)  # fmt: skip
-CAR_MAKERS: Final = frozenset(
-    {"ford", "honda", "toyota", "subaru", "nissan", "mazda", "hyundai", "kia", "volkswagen",
-     "vw", "chevy", "chevrolet", "tesla", "bmw", "audi", "jeep", "volvo", "dodge", "gmc",
-     "lexus", "fiat", "peugeot", "renault", "skoda", "seat", "porsche", "mercedes", "mitsubishi",
-     "buick", "cadillac", "acura", "infiniti", "suzuki", "citroen", "vauxhall", "opel"}
-)  # fmt: skip
+__all__ = ["is_known_place", "retype_by_gazetteer"]
 
 PET_TYPE: Final = 0.9  # "my dog Chutney": whatever the recogniser thought Chutney was
 
@@ -90,23 +70,6 @@ def _first_name(word: str) -> bool:
     return word in FEMALE_NAMES or word in MALE_NAMES
 
 
-def type_by_head(name: str) -> str | None:
-    """What a name of two or more words is by its own words, if they say: its last word
-    ("… Lighthouse", "… Clinic"), "University of …", or a car maker first."""
-    words = normalize_name(name).split()
-    if len(words) < 2:
-        return None
-    if words[0] in CAR_MAKERS:
-        return "product"
-    if words[0] in ("university", "college") and words[1] == "of":
-        return "organization"
-    if words[-1] in PLACE_HEADS:
-        return "place"
-    if words[-1] in ORG_HEADS:
-        return "organization"
-    return None
-
-
 def retype_by_gazetteer(builder: Builder) -> None:
     pets = builder.values_of("pet")
     for key, name, type_, strength in builder.typed():
@@ -118,9 +81,7 @@ def retype_by_gazetteer(builder: Builder) -> None:
         words = normalize_name(name).split()
         if not words:
             continue
-        headed = type_by_head(name)
-        if type_ == "person" and len(words) == 2 and _first_name(words[0]):
-            headed = None  # "Linda Park" is someone
+        headed = type_from_name(name)  # whatever the recogniser thought (see the module doc)
         if headed is not None:
             if headed != type_:
                 builder.retype(key, headed, GAZETTEER_TYPE)

@@ -360,7 +360,8 @@ _TYPE_BY_LAST_WORD: Final = {
             "media", "press", "records", "insurance", "energy", "motors", "pharma", "health",
             "clinic", "medical", "surgery", "dental", "solutions", "software", "consulting",
             "bistro", "pub", "brewery", "gallery", "library", "academy", "federation", "union",
-            "league", "committee", "team",
+            "league", "committee", "team", "elementary", "hub", "trattoria", "brewing", "nursery",
+            "gym", "orchestra", "mutual", "medicine", "diner", "centre", "center", "pizzeria",
         ],
         "organization",
     ),
@@ -370,7 +371,9 @@ _TYPE_BY_LAST_WORD: Final = {
             "river", "mountain", "mountains", "beach", "bay", "island", "islands", "manor",
             "county", "province", "district", "region", "coast", "peninsula", "canyon", "hill",
             "hills", "falls", "forest", "desert", "sea", "ocean", "gardens", "boulevard", "drive",
-            "way", "place",
+            "way", "place", "creek", "lighthouse", "parkway", "airport", "trail", "bridge",
+            "harbor", "harbour", "cove", "station", "market", "pier", "gorge", "glacier",
+            "reservoir",
         ],
         "place",
     ),
@@ -383,8 +386,18 @@ _TYPE_BY_LAST_WORD: Final = {
         "event",
     ),
 }  # fmt: skip
-_TYPE_BY_FIRST_WORD: Final = {"project": "project", "lake": "place", "mount": "place",
-                              "university": "organization", "operation": "project"}  # fmt: skip
+_TYPE_BY_FIRST_WORD: Final = {
+    "project": "project", "lake": "place", "mount": "place", "university": "organization",
+    "operation": "project",
+    # a car maker before a model: "Honda Civic", "Subaru Outback"
+    **dict.fromkeys(
+        ["ford", "honda", "toyota", "subaru", "nissan", "mazda", "hyundai", "kia", "volkswagen",
+         "vw", "chevy", "chevrolet", "tesla", "bmw", "audi", "jeep", "volvo", "dodge", "gmc",
+         "lexus", "fiat", "peugeot", "renault", "skoda", "porsche", "mitsubishi", "buick",
+         "cadillac", "acura", "suzuki", "citroen", "vauxhall", "opel"],
+        "product",
+    ),
+}  # fmt: skip
 
 
 def type_from_name(name: str) -> str | None:
