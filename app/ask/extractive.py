@@ -87,6 +87,16 @@ class ExtractiveAnswerer:
         if knowledge is not None:
             asked = await self._graph.asked_about(parsed, knowledge)
             fact = await self._graph.answer(parsed, knowledge, asked)
+        names: set[str] = set().union(*(e.keys for e in asked))
+        chosen: tuple[Quote, Span | None] | None = None
+        if fact is not None and fact.undated:
+            # The graph knows the event but not its date, only when it was said: a date the
+            # question's own words govern in a message ("moving on the 20th") says more.
+            chosen = await self._quote(parsed, passages, names)
+            if chosen is not None and chosen[1] is not None and chosen[1].governed:
+                fact = None
+            else:
+                chosen = None
         if fact is not None:
             hints = [EntityHint(e.name, e.type) for e in asked]
             answer = Answer(
@@ -100,8 +110,7 @@ class ExtractiveAnswerer:
                 basis=fact.basis,
             )
         else:
-            names: set[str] = set().union(*(e.keys for e in asked))
-            chosen = await self._quote(parsed, passages, names)
+            chosen = chosen or await self._quote(parsed, passages, names)
             answer = self._passage(parsed, *chosen, entities) if chosen else self._none(question)
         log.info("ask.offline", method=answer.method.value, asked=[e.name for e in asked])
         for token in _tokens(answer.text):

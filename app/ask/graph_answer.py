@@ -65,6 +65,7 @@ class FactAnswer:
     basis: str  # what the value is of: "Maya's pet", "Leo lives in"
     sources: tuple[Passage, ...]  # numbered from 1 in order of appearance
     chosen: tuple[Scored, ...]
+    undated: bool = False  # a "when" answered only by the day it was said
 
 
 class GraphAnswerer:
@@ -266,10 +267,12 @@ def _compose(question: Question, chosen: list[Scored]) -> FactAnswer:
         if s.evidence and s.evidence[0].id not in {e.id for e in cited}:
             cited.append(s.evidence[0])
     marks = "".join(f"[{n}]" for n in range(1, len(cited) + 1))
+    undated = False
     if question.expects is Expect.DATE:
         stated = date_phrase(statement.event_date) or date_phrase(statement.valid_from)
         said = statement.said
         gloss = defuse_citations(describe(statement, subject))
+        undated = stated is None
         if stated is not None:
             text, basis = f"{stated} {marks}.", gloss
         elif said is not None:
@@ -282,7 +285,7 @@ def _compose(question: Question, chosen: list[Scored]) -> FactAnswer:
         text = defuse_citations(value) + f" {marks}."
         basis = defuse_citations(subject_phrase(statement, subject))
     sources = tuple(_passage(n, e) for n, e in enumerate(cited, 1))
-    return FactAnswer(text, basis, sources, tuple(chosen))
+    return FactAnswer(text, basis, sources, tuple(chosen), undated)
 
 
 def _passage(number: int, evidence: Evidence) -> Passage:

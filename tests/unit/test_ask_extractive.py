@@ -283,3 +283,20 @@ async def test_a_replaced_value_gives_way_to_the_current_one(answerer: Extractiv
     _, before = await _answer(answerer, "Where did Maya live before?", knowledge=graph)
     assert now.text.startswith("Boston [")
     assert before.text.startswith("Denver [")
+
+
+async def test_a_date_a_message_gives_beats_a_fact_known_only_by_the_day_it_was_said(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    moved = Statement(
+        "f9", "fact", MAYA, "moved_to", "Lisbon", value_type="place",
+        evidence=(said(50, "Maya", "Maya moved to Lisbon, she says it's lovely.", 20),),
+    )  # fmt: skip
+    graph = MemoryKnowledge([moved], [])
+    chat = [passage(1, "Maya", "We moved to Lisbon on the 14th, boxes everywhere.")]
+    _, without = await _answer(answerer, "When did Maya move to Lisbon?", knowledge=graph)
+    assert without.method is AnswerMethod.FACT
+    assert without.text == "Said on 20 March 2024 [1]."
+    _, answer = await _answer(answerer, "When did Maya move to Lisbon?", chat, knowledge=graph)
+    assert answer.method is AnswerMethod.PASSAGE
+    assert answer.text == "14 August 2024 [1]."  # "the 14th" before 12 September
