@@ -97,7 +97,8 @@ class _Asked:
             for t in doc
             if t.pos_ == "VERB" and t.lemma_.casefold() not in _GENERIC_VERBS
         }
-        topical = set(question.topical)
+        topical = set(question.without(names))  # the names asked about are no topic
+        self.topical = topical
         #: The lemmas of the question's topic words: a span they govern answers them.
         self.topic = self.verbs | {
             t.lemma_.casefold() for t in doc if t.lower_ in topical and t.pos_ in ("NOUN", "VERB")
@@ -121,7 +122,7 @@ class _Asked:
         when the question's parse missed the verb: "What is Ray building …")."""
         if token.lemma_.casefold() in self.verbs:
             return True
-        return token.pos_ == "VERB" and token.lower_ in self.question.topical
+        return token.pos_ == "VERB" and token.lower_ in self.topical
 
     def next_to(self, doc: Doc, start: int) -> bool:
         """Whether a topic word comes just before ``start``: "my dog Chutney"."""
@@ -140,12 +141,9 @@ class _Asked:
 
 
 def _best(asked: _Asked, doc: Doc, where: Said) -> Span | None:
-    found = _spans(asked, doc, where.day)
     if not _about(asked, doc, where.concerns):
-        # A value from a sentence about something else would be a confident error, unless the
-        # question's own words govern it: "my sister is getting married in Kinsale".
-        found = [s for s in found if s.governed]
-    return max(found, key=lambda s: s.strength, default=None)
+        return None  # a value from a sentence about something else would be a confident error
+    return max(_spans(asked, doc, where.day), key=lambda s: s.strength, default=None)
 
 
 def _spans(asked: _Asked, doc: Doc, said: date | None) -> list[Span]:
@@ -166,12 +164,12 @@ def _spans(asked: _Asked, doc: Doc, said: date | None) -> list[Span]:
 
 
 def _about(asked: _Asked, doc: Doc, concerns: bool) -> bool:
-    """Whether the sentence is about what was asked: it names an entity asked about, or says
-    one of the question's topic words (by lemma: "taught" says "teach") in a message that
-    concerns them (any message, when the question names no one known)."""
-    if any(normalize_name(t.text) in asked.names for t in doc):
-        return True
-    return (concerns or not asked.names) and any(t.lemma_.casefold() in asked.topic for t in doc)
+    """Whether the sentence is about what was asked: it says one of the question's topic words
+    (by lemma: "taught" says "teach") and names an entity asked about or comes from a message
+    that concerns one (any message, when the question names no one)."""
+    if not any(t.lemma_.casefold() in asked.topic or t.lower_ in asked.topical for t in doc):
+        return False
+    return concerns or not asked.names or any(normalize_name(t.text) in asked.names for t in doc)
 
 
 def _dates(asked: _Asked, doc: Doc, said: date | None) -> Iterator[Span]:
@@ -268,9 +266,10 @@ def _named_after_kin(asked: _Asked, doc: Doc) -> Iterator[Span]:
 def _things(asked: _Asked, doc: Doc) -> Iterator[Span]:
     if asked.names_wanted:  # "What is the name of …": a name, near the word it names
         for ent in doc.ents:
-            if ent.label_ not in _NOT_ANSWERS and not asked.says(ent.text):
+            text = _clean(ent)
+            if text and ent.label_ not in _NOT_ANSWERS and not asked.says(text):
                 near = asked.governs(ent.root) or asked.next_to(doc, ent.start)
-                yield Span(_clean(ent), 0.85 if near else 0.5, near)
+                yield Span(text, 0.85 if near else 0.5, near)
         for token in doc:
             named = token.lower_ in ("named", "called")
             if (named or token.lemma_.casefold() in asked.topic) and token.i + 1 < len(doc):
@@ -286,9 +285,9 @@ def _things(asked: _Asked, doc: Doc) -> Iterator[Span]:
                     yield Span(text, 0.9, True)
     if asked.kind_named:  # "What book…", "Which game…": a title
         for ent in doc.ents:
-            strength = _TITLE_LABELS.get(ent.label_)
-            if strength is not None and not asked.says(ent.text):
-                yield Span(_clean(ent), strength * 0.8)
+            strength, text = _TITLE_LABELS.get(ent.label_), _clean(ent)
+            if strength is not None and text and not asked.says(text):
+                yield Span(text, strength * 0.8)
     for token in doc:
         # "Gus is a tortoise", "I'm an ER nurse": what the subject is.
         if token.dep_ == "attr" and token.head.lemma_ == "be" and token.pos_ == "NOUN":
@@ -310,29 +309,38 @@ def _objects(verb: Token) -> Iterator[Token]:
 
 
 def _phrase(head: Token) -> str:
-    """The noun phrase ``head`` heads, without its determiner, possessor or trailing clauses."""
+    """The noun phrase ``head`` heads, as written, without its determiner, possessor or
+    trailing clauses."""
     if head.pos_ == "PRON" or head.lower_ in _PRONOUNS or head.ent_type_ in _NOT_ANSWERS:
         return ""
     left = [t for t in head.lefts if t.dep_ not in _DROP_EDGE and t.pos_ != "PRON"]
-    start = min([head.i, *(t.left_edge.i for t in left)])
-    words = [t for t in head.doc[start : head.i + 1] if t.dep_ not in _DROP_EDGE]
-    # "Baldur's Gate 3": a compound right of the head belongs to a title
-    for t in head.rights:
-        if t.dep_ in ("compound", "nummod", "appos") and t.i == words[-1].i + 1:
-            words.append(t)
-    text = " ".join(t.text for t in words)
-    if not text or len(words) > _MAX_WORDS or normalize_name(text) in CHAT_WORDS:
-        return ""
-    return text
+    start, end = min([head.i, *(t.left_edge.i for t in left)]), head.i + 1
+    for t in head.rights:  # "Baldur's Gate 3": a number or compound right of the head
+        if t.dep_ in ("compound", "nummod") and t.i == end:
+            end += 1
+    return _trimmed(head.doc[start:end])
 
 
 def _clean(ent: DocSpan) -> str:
-    words = [
-        t.text for t in ent if t.dep_ not in ("det", "case") and t.text not in ("'s", "\u2019s")
-    ]
-    while words and normalize_name(words[0]) in CHAT_WORDS:
-        words.pop(0)
-    return " ".join(words)
+    return _trimmed(ent)
+
+
+def _trimmed(span: DocSpan) -> str:
+    """A span as written ("Saint-Malo", "McDonald's"), without a leading determiner, possessor
+    or chat word, or a trailing possessive; empty when that leaves nothing, or too much."""
+    doc, start, end = span.doc, span.start, span.end
+    while start < end and (
+        doc[start].dep_ in _DROP_EDGE
+        or doc[start].pos_ == "PRON"
+        or normalize_name(doc[start].text) in CHAT_WORDS
+    ):
+        start += 1
+    while end > start and (doc[end - 1].lower_ in _POSSESSIVE or doc[end - 1].is_punct):
+        end -= 1
+    if end - start > _MAX_WORDS:
+        return ""
+    text = doc[start:end].text
+    return "" if normalize_name(text) in CHAT_WORDS else text
 
 
 def _capitalised_run(doc: Doc, start: int) -> str:
