@@ -99,6 +99,7 @@ class _Asked:
         }
         topical = set(question.without(names))  # the names asked about are no topic
         self.topical = topical
+        self.stems = tuple(w[: max(4, len(w) - 2)] for w in topical if len(w) >= 5)
         #: The lemmas of the question's topic words: a span they govern answers them.
         self.topic = self.verbs | {
             t.lemma_.casefold() for t in doc if t.lower_ in topical and t.pos_ in ("NOUN", "VERB")
@@ -116,6 +117,13 @@ class _Asked:
         if words and all(w.isupper() and len(w) > 3 for w in words):
             return True
         return any(normalize_name(w) in self.words for w in words)
+
+    def says_topic(self, token: Token) -> bool:
+        """Whether ``token`` is one of the question's topic words: by lemma, or by a stem-like
+        prefix as search compares words ("graduation" says "graduate")."""
+        if token.lemma_.casefold() in self.topic or token.lower_ in self.topical:
+            return True
+        return bool(self.stems) and len(token.text) >= 4 and token.lower_.startswith(self.stems)
 
     def asks_verb(self, token: Token) -> bool:
         """Whether ``token`` is a verb the question asks about (by lemma, or by its very word
@@ -167,7 +175,7 @@ def _about(asked: _Asked, doc: Doc, concerns: bool) -> bool:
     """Whether the sentence is about what was asked: it says one of the question's topic words
     (by lemma: "taught" says "teach") and names an entity asked about or comes from a message
     that concerns one (any message, when the question names no one)."""
-    if not any(t.lemma_.casefold() in asked.topic or t.lower_ in asked.topical for t in doc):
+    if not any(asked.says_topic(t) for t in doc):
         return False
     return concerns or not asked.names or any(normalize_name(t.text) in asked.names for t in doc)
 

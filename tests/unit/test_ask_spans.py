@@ -30,6 +30,7 @@ def _span(question: str, sentence: str, names: set[str], concerns: bool = True) 
         # when: the date phrase, read against the day the message was sent
         ("When did Bernie start at the nursery?", "Three mornings a week at the nursery, starting April 17th.", {"bernie"}, "17 April 2024"),
         ("When was Felix born?", "Felix was born yesterday, eight pounds even.", {"felix"}, "19 August 2024"),
+        ("When did Tomás graduate?", "we told her at Tomás's graduation yesterday.", {"tomás"}, "19 August 2024"),
         # what: the object of the question's verb, even when the question's parse missed it
         ("What is Ray building for Felix?", "He's building Felix a cherry rocking cradle to bring out to Portland in October.", {"ray", "felix"}, "cradle"),
         ("What subject did Meera teach at Cedar Ridge?", "I've taught chemistry at Cedar Ridge for seven years.", {"meera", "cedar ridge"}, "chemistry"),
