@@ -13,8 +13,10 @@
    another entity, whose statements are scored the same way, together with the hop ("In which
    city does Maya's brother live?").
 4. The best scoring at least ``MIN_SCORE`` answers, with the other values of its predicate that
-   score nearly as well (``likes``: several), in one short sentence that leads with the value
-   and cites the messages the statements come from, numbered in order of appearance.
+   score nearly as well (``likes``: several): the values and the citations of the messages the
+   statements come from, numbered in order of appearance ("Kiwi [1]."), and a basis saying
+   what they are of ("Maya's pet"); a "when" the graph knows only by the day it was said
+   answers so ("Said on 10 March 2024 [1].") and is marked ``undated`` (ADR 0020).
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
-"""The sentence of the retrieved messages that best answers a question, when no fact does.
+"""The sentences of the retrieved messages that may answer a question, when no fact does.
 
-Each message is scored as before (docs/adr/0010): ``COSINE_WEIGHT`` times the larger of its own
-and its best sentence's embedding cosine with the question, plus the share of the question's
-topical words it contains (its speaker's name included; stems compared as the search snippets
-do), plus search's rank as a small prior; plus ``SPEAKER_BONUS`` when the person the question is
-about said it. A message that only asks ("…?") answers nothing while another scores
-``MIN_SCORE``: in a conversation between two people the question is often the other one
-asking. The best message scoring ``MIN_SCORE`` or more is quoted by one sentence, the one of
-its statements closest to the question (its cosine and its topic words, names left out); below
-that, nothing answers. The constants: docs/adr/0010 and the ADR of issue 14.
+Each sentence is scored as its message was (docs/adr/0010): ``COSINE_WEIGHT`` times the larger
+of its message's and its own embedding cosine with the question, plus the share of the
+question's topical words the message contains (its speaker's name included; stems compared as
+the search snippets do), plus search's rank as a small prior; plus ``SPEAKER_BONUS`` when the
+person the question is about said it. Sentences are ranked by that score plus the share of the
+question's topic words (names left out) the sentence itself holds. Sentences of nothing but
+names and chat words ("PRIYA YES") are never quoted. A message that only asks ("…?") answers
+nothing while a statement scores ``MIN_SCORE``: in a conversation between two people the
+question is often the other one asking. Below ``MIN_SCORE``, nothing answers. The answerer
+reads a value out of the best of them (``app.ask.spans``, ADR 0020).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from app.embed import Embedder
 from app.extract.local.lexicon import CHAT_WORDS
 from app.search.text import STOP_WORDS, QueryTerms, parse_query
 
-__all__ = ["MIN_SCORE", "Quote", "answering", "best_sentence", "ranked_quotes"]
+__all__ = ["MIN_SCORE", "Quote", "answering", "ranked_quotes"]
 
 COSINE_WEIGHT: Final = 0.7
 #: Search's own ranking (passage 1 is its best) as a small prior: it saw the graph and Lucene.
@@ -104,14 +105,6 @@ def answering(quotes: Sequence[Quote]) -> list[Quote]:
     often the other one asking)."""
     scoring = [q for q in quotes if q.score >= MIN_SCORE]
     return [q for q in scoring if not q.asks] or scoring
-
-
-async def best_sentence(
-    embedder: Embedder, question: str, passages: Sequence[Passage], asked: set[str]
-) -> Quote | None:
-    """The best sentence to quote, or None when none scores ``MIN_SCORE``."""
-    found = answering(await ranked_quotes(embedder, question, passages, asked))
-    return found[0] if found else None
 
 
 def _empty(sentence: str, names: set[str]) -> bool:

@@ -1,8 +1,7 @@
 """How a graph answer reads: dates by their precision, and a statement as a short phrase.
 
-An answer leads with its value (answers are compared with short written answers such as
-"Kiwi" or "9 March 2024"), then a dash and what the value is of: "Kiwi — Maya's pet",
-"Denver — Leo lives in", "Leo — Maya's sibling".
+An answer is its value ("Kiwi", "9 March 2024"); its basis says what the value is of: "Maya's
+pet", "Leo lives in", "Maya adopted Kiwi" (ADR 0020).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ noise; over the people of the whole split: pair precision and recall of resoluti
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ class QuestionResult:
     cites_gold: bool
     answerer: str
     method: str = "NONE"  # how the answer was made: FACT, PASSAGE, LLM or NONE
+    seconds: float = 0.0  # from the question to the whole answer (search included)
     graded: Graded | None = None
 
     @property
@@ -200,6 +202,10 @@ class KnowledgeReport:
             lines += [f"  split: {a} / {b}" for a, b in res.split]
         lines.append("answered by: " + ", ".join(f"{k} {n}" for k, n in self.answerers().items()))
         lines.append("answered from: " + ", ".join(f"{k} {n}" for k, n in self.methods().items()))
+        if self.results:
+            times = sorted(r.seconds * 1000 for r in self.results)
+            p50, p95 = times[len(times) // 2], times[min(len(times) - 1, len(times) * 95 // 100)]
+            lines.append(f"time to answer: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
         if self.graded:
             ungraded = self.ungraded()
             lines.append(f"ungraded (the grader failed): {len(ungraded)}")
@@ -278,7 +284,9 @@ async def evaluate(
             scored = [(token_f1(t, q.answer), t) for t in texts]
             best_f1, closest = max(scored, default=(0.0, None))
             closest = closest if best_f1 > 0 else None
+            began = time.perf_counter()
             asked = await _ask(reader, searcher, answerer, q.question)
+            seconds = time.perf_counter() - began
             text = strip_citations(asked.answer.text)
             gold_ids = {f.message_ids[i] for i in q.messages}
             graded = await grade(grader, q.question, q.answer, text) if grader else None
@@ -298,6 +306,7 @@ async def evaluate(
                     cites_gold=any(c.message["id"] in gold_ids for c in asked.citations),
                     answerer=asked.answer.answerer,
                     method=asked.answer.method.value,
+                    seconds=seconds,
                     graded=graded,
                 )
             )
