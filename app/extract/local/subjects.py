@@ -36,7 +36,7 @@ def subject_of(reader: WindowReader, message: WindowMessage, verb: Token) -> Sub
         nsubj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if nsubj is not None:
             return who(reader, message, nsubj)
-        if head.dep_ in ("conj", "xcomp") and head.head is not head:
+        if head.dep_ in ("conj", "xcomp") and head.head.i != head.i:
             head = head.head
             continue
         break
@@ -109,7 +109,7 @@ def owner_of(reader: WindowReader, message: WindowMessage, token: Token) -> Subj
     """Whose a possessed noun is: "my" → the speaker, "your" → the person spoken to,
     "his"/"her" → the person meant, "Hannah's" → Hannah."""
     poss = next((c for c in token.children if c.dep_ == "poss"), None)
-    if poss is None and token.head is not token:  # "my flatmate Cian": "my" hangs on Cian
+    if poss is None and token.head.i != token.i:  # "my flatmate Cian": "my" hangs on Cian
         poss = next((c for c in token.head.children if c.dep_ == "poss"), None)
     if poss is None:
         return None
