@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Final
 from app.ask.phrasing import date_phrase
 from app.ask.question import Expect, Question
 from app.domain.normalize import normalize_name
+from app.extract.local.clauses import clause_tense
 from app.extract.local.gazetteer import is_known_place
 from app.extract.local.lexicon import CHAT_WORDS, KIN
 from app.extract.local.when import Tense, resolve
@@ -45,7 +46,6 @@ _PRONOUNS: Final = frozenset(
      "everything", "nothing", "him", "her", "me", "you", "us", "lot", "bit", "thing", "stuff"}
 )  # fmt: skip
 _NAME_WORDS: Final = frozenset({"name", "names", "named", "called", "call"})
-_FUTURE: Final = frozenset({"will", "'ll", "wo", "gonna", "shall"})
 _DATE_STRENGTH: Final = {10: 1.0, 7: 0.8, 4: 0.6}  # by the partial date's length
 _MAX_WORDS: Final = 6
 _SPAN_QUESTIONS: Final = frozenset({"what", "which", "who", "whom", "whose", "where", "when"})
@@ -202,15 +202,11 @@ def _dates(asked: _Asked, doc: Doc, said: date | None) -> Iterator[Span]:
 
 
 def _tense(token: Token) -> Tense:
+    """The tense of the clause ``token`` stands in, as the extractor reads it."""
     verb = token
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
-    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-    if auxes & _FUTURE or (verb.lemma_ == "go" and verb.tag_ == "VBG"):
-        return "future"
-    if verb.tag_ in ("VBD", "VBN") or auxes & {"did", "had", "have", "'ve", "has"}:
-        return "past"
-    return "present"
+    return clause_tense(verb, verb)
 
 
 def _no_place(ent: DocSpan) -> bool:
@@ -244,7 +240,7 @@ def _entities(
         strength = labels.get(ent.label_)
         if strength is None or not keep(ent):
             continue
-        text = _clean(ent)
+        text = _trimmed(ent)
         if text and not asked.says(text):
             near = ent.root.head.lower_ in _PLACE_PREPOSITIONS
             governed = asked.governs(ent.root)
@@ -274,7 +270,7 @@ def _named_after_kin(asked: _Asked, doc: Doc) -> Iterator[Span]:
 def _things(asked: _Asked, doc: Doc) -> Iterator[Span]:
     if asked.names_wanted:  # "What is the name of …": a name, near the word it names
         for ent in doc.ents:
-            text = _clean(ent)
+            text = _trimmed(ent)
             if text and ent.label_ not in _NOT_ANSWERS and not asked.says(text):
                 near = asked.governs(ent.root) or asked.next_to(doc, ent.start)
                 yield Span(text, 0.85 if near else 0.5, near)
@@ -293,7 +289,7 @@ def _things(asked: _Asked, doc: Doc) -> Iterator[Span]:
                     yield Span(text, 0.9, True)
     if asked.kind_named:  # "What book…", "Which game…": a title
         for ent in doc.ents:
-            strength, text = _TITLE_LABELS.get(ent.label_), _clean(ent)
+            strength, text = _TITLE_LABELS.get(ent.label_), _trimmed(ent)
             if strength is not None and text and not asked.says(text):
                 yield Span(text, strength * 0.8)
     for token in doc:
@@ -327,10 +323,6 @@ def _phrase(head: Token) -> str:
         if t.dep_ in ("compound", "nummod") and t.i == end:
             end += 1
     return _trimmed(head.doc[start:end])
-
-
-def _clean(ent: DocSpan) -> str:
-    return _trimmed(ent)
 
 
 def _trimmed(span: DocSpan) -> str:

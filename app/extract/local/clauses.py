@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
     from app.extract.local.reader import WindowReader
 
-__all__ = ["BELIEFS", "blocked", "is_question", "noun_value", "read_clauses"]
+__all__ = ["BELIEFS", "blocked", "clause_tense", "is_question", "noun_value", "read_clauses"]
 
 # A clause under these says what someone thinks, not what is: "I think she moved to Leeds".
 BELIEFS: Final = frozenset(
@@ -111,7 +111,7 @@ def _clause(reader: WindowReader, message: WindowMessage, verb: Token) -> None:
 def _say(
     reader: WindowReader, message: WindowMessage, verb: Token, inner: Token, subject: Subject
 ) -> None:
-    tense = _tense(verb, inner)
+    tense = clause_tense(verb, inner)
     lemma = inner.lemma_.casefold()
     particle = next((c.lower_ for c in inner.children if c.dep_ == "prt"), None)
     base = f"{lemma}_{particle}" if particle else lemma
@@ -167,7 +167,7 @@ def _inner_verb(verb: Token) -> Token:
     return verb
 
 
-def _tense(verb: Token, inner: Token) -> Tense:
+def clause_tense(verb: Token, inner: Token) -> Tense:
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxes & FUTURE_CUES or (verb.lemma_ == "go" and inner is not verb and verb.tag_ == "VBG"):
         return "future"
