@@ -1,6 +1,7 @@
 """Group the entity mentions of one source into entities, before matching them to the graph.
 
-Mentions group when they share a type and a normalised name, when one's name is another's
+Mentions group when they share a type and a normalised name (a name some window gave as a pet
+is an animal in all of them), when one's name is another's
 alias, or when a one-word person name is the first name of exactly one fuller person name
 ("Ana" and "Ana Costa"). Matching against entities already in the graph happens in
 ``app.graph.knowledge`` through the name index; this module stays pure.
@@ -10,9 +11,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Final
 
 from app.domain.models import Extraction
 from app.domain.normalize import normalize_name
+
+ANIMAL: Final = "animal"
+PET_FIELD: Final = "pet"
 
 
 @dataclass
@@ -62,14 +67,16 @@ def entity_text(name: str, entity_type: str) -> str:
 def group_mentions(extraction: Extraction) -> tuple[list[EntityGroup], dict[str, EntityGroup]]:
     """The entity groups of one source, and the group of every mention key."""
     by_name: dict[tuple[str, str], EntityGroup] = {}
+    pets = _pet_names(extraction)
     for mention in extraction.entities:
         norm = normalize_name(mention.name)
         if not norm:
             continue
-        group = by_name.get((mention.type, norm))
+        type_ = ANIMAL if norm in pets else mention.type
+        group = by_name.get((type_, norm))
         if group is None:
-            group = EntityGroup(type=mention.type, name=mention.name.strip(), normalized_name=norm)
-            by_name[(mention.type, norm)] = group
+            group = EntityGroup(type=type_, name=mention.name.strip(), normalized_name=norm)
+            by_name[(type_, norm)] = group
         group.aliases |= {a.strip() for a in mention.aliases if a.strip()}
         group.aliases.discard(group.name)
         group.message_ids |= set(mention.message_ids)
@@ -80,6 +87,18 @@ def group_mentions(extraction: Extraction) -> tuple[list[EntityGroup], dict[str,
     groups = _merge_first_names(groups)
     key_map = {key: g for g in groups for key in g.keys}
     return groups, key_map
+
+
+def _pet_names(extraction: Extraction) -> set[str]:
+    """Names some window gave as a pet and typed an animal: an animal in every window of the
+    source, whatever the recogniser took them for where the text did not say ("Chutney refused
+    to go outside")."""
+    named = {normalize_name(f.value) for f in extraction.facts if f.field == PET_FIELD}
+    return {
+        norm
+        for e in extraction.entities
+        if e.type == ANIMAL and (norm := normalize_name(e.name)) in named
+    }
 
 
 def _merge_aliases(groups: list[EntityGroup]) -> list[EntityGroup]:

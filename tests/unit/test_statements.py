@@ -125,6 +125,20 @@ def test_you_is_the_other_speaker_and_joined_subjects_all_get_the_statement() ->
     assert _types(out)["Hollow Knight"] == "product"  # play → a game, whatever NER said
 
 
+def test_a_person_pronoun_object_is_the_person_it_stands_for() -> None:
+    out = _extract(
+        "Theo: how's the brewery?",
+        "Ben: good. Sam Okafor is the best, he basically trained me",
+        "Ben: and Marisol proposed to me last night!!",
+    )
+    relations = _relations(out)
+    assert ("Sam Okafor", "train", "Ben") in relations
+    assert relations[("Marisol", "propose_to", "Ben")][2] == "2024-03-09"
+    # a verb that ties no one keeps its pronoun out of the graph
+    quiet = _relations(_extract("Theo: hi", "Ben: Marisol texted me last night"))
+    assert not any(target == "Ben" and source == "Marisol" for source, _, target in quiet)
+
+
 def test_questions_negations_modals_and_beliefs_say_nothing() -> None:
     out = _extract(
         "Ana: did you move to Lisbon?",

@@ -213,6 +213,14 @@ class Builder:
         """Every value of ``field_`` the window has said, normalised ("pet" → the pets' names)."""
         return {slot[2] for slot in self._facts if slot[1] == field_}
 
+    def unnamed(self, field_: str, message_id: str) -> list[tuple[str, str]]:
+        """(owner key, value) of every ``field_`` fact ``message_id`` cites."""
+        return [
+            (f.entity, f.value)
+            for f in self._facts.values()
+            if f.field == field_ and message_id in f.message_ids
+        ]
+
     def people(self) -> list[tuple[str, str]]:
         """(key, name) of every person entity still standing on its own."""
         return [

@@ -5,12 +5,14 @@ the first, second or third person: "I've been restoring an old sailboat" (the sp
 old sailboat), "we got a parrot named Kiwi" (the speaker's pet: Kiwi), "my brother Leo moved to
 Denver last spring" (Leo moved_to Denver, and lives_in Denver from then), "you still at the
 hospital?" is a question and says nothing. The subject is resolved to the speaker ("I", "we"),
-the person spoken to ("you"), the person a "he"/"she" means, a named person, or a kin word the
-window already tied to a name ("my brother").
+the person spoken to ("you"), the person a "he"/"she" means, a named person (a common first name
+even when the recogniser missed it), or a kin word the window already tied to a name ("my
+brother"). A person pronoun as the object of a verb that ties people ("he basically trained me",
+"Owen proposed to me") is resolved the same way.
 
 What is kept out: questions, negated clauses ("I never finished it"), modal and hypothetical ones
 ("I might move", "if I quit"), wishes and opinions (the light verbs of :mod:`.predicates`),
-objects that are pronouns or small talk ("it", "a lot", "fun"), and subjects that are not people.
+other pronoun objects and small talk ("it", "a lot", "fun"), and subjects that are not people.
 A plan ("we're going to Lisbon next month") is kept, with its date in the future.
 
 A named object becomes a relation to an entity whose type the verb tells ("play" → a game, a
@@ -36,6 +38,7 @@ from app.extract.local.predicates import (
     MODALS,
     OBJECT_KINDS,
     OBJECT_TYPES,
+    PERSON_VERBS,
     STARTS_STATE,
     STATE_PREDICATES,
     WRAPPER_VERBS,
@@ -73,6 +76,7 @@ _VALUE_DEPS: Final = frozenset({"compound", "amod", "nummod", "nmod", "poss", "q
 _PREPS: Final = frozenset({"to", "at", "in", "for", "with", "from", "on", "into", "about"})
 _MAX_VALUE_WORDS: Final = 5
 _NER_STRENGTH: Final = 0.5  # an entity typed by the recogniser alone
+VIA_PRONOUN_OBJECT: Final = 0.75  # "he trained me": who "me" and "he" are is read, not said
 _TIME_WORDS: Final = re.compile(
     r"\b(?:yesterday|today|tonight|tomorrow|tmrw|ago|last|next|this|since|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week|month|year)\b",
@@ -125,9 +129,17 @@ def _say(
     light = lemma in LIGHT_VERBS and lemma not in CONTENT_WITH_OBJECT
     if obj is not None and not light and lemma != "be":
         _statement(reader, message, subject, base, obj, date, tense, used_to=used_to)
+    if obj is not None and lemma in PERSON_VERBS:
+        _to_person(reader, message, subject, base, obj, date)
     for prep in (c for c in inner.children if c.dep_ in ("prep", "dative")):
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-        if pobj is None or prep.lower_ not in _PREPS or _is_date(pobj):
+        if pobj is None or prep.lower_ not in _PREPS:
+            continue
+        if lemma in PERSON_VERBS and _to_person(
+            reader, message, subject, f"{base}_{prep.lower_}", pobj, date
+        ):
+            continue
+        if _is_date(pobj):
             continue
         if lemma in LIGHT_VERBS and lemma not in CONTENT_WITH_OBJECT:
             continue
@@ -142,6 +154,35 @@ def _say(
             subject.key, "went", inner.lower_, confidence=subject.confidence,
             message_id=message.id, event_date=date,
         )  # fmt: skip
+
+
+def _to_person(
+    reader: WindowReader,
+    message: WindowMessage,
+    subject: Subject,
+    predicate: str,
+    pronoun: Token,
+    date: str | None,
+) -> bool:
+    """ "he basically trained me" → he trained the speaker; "Owen proposed to me" → Owen
+    proposed to the speaker. True when the object was a person pronoun that was resolved."""
+    word = pronoun.lower_
+    if word in ("me", "us"):
+        key = reader.me(message)
+    elif word == "you":
+        key = reader.addressee(message)
+    elif word in ("him", "her"):
+        key = reader.pronoun_target("m" if word == "him" else "f")
+    else:
+        return False
+    if key is None or key == subject.key or reader.b.type_of(key) != "person":
+        return False
+    reader.b.relation(
+        subject.key, CANONICAL.get(predicate, predicate), key,
+        confidence=min(subject.confidence, VIA_PRONOUN_OBJECT), message_id=message.id,
+        event_date=date,
+    )  # fmt: skip
+    return True
 
 
 def blocked(verb: Token) -> bool:

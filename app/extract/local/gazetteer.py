@@ -13,9 +13,10 @@ alone typed is retyped here:
   common first name and which has two or three words ("Stephen King"), is a person.
 
 A name's own words often say what it is (``template.type_from_name``), whatever the recogniser
-guessed, even "person": "Split Rock Lighthouse" and "Mackinac Island" are places, "Holyrood
-Motion Clinic" and "University of Michigan" organisations, a car maker before a model ("Honda
-Civic") a product; a name that starts with a common first name ("Linda Park") is left alone.
+or a weak pattern ("took the kids to X", 0.6) guessed, even "person": "Split Rock Lighthouse"
+and "Mackinac Island" are places, "Holyrood Motion Clinic" and "University of Michigan"
+organisations, a car maker before a model ("Honda Civic") a product; a name that starts with a
+common first name ("Linda Park") is left alone.
 
 A rule that knew the type (a speaker, "moved to X", "works at X") is never overridden. A name the
 window gave as someone's pet ("my dog Chutney") is an animal, whatever else it was taken for.
@@ -76,15 +77,15 @@ def retype_by_gazetteer(builder: Builder) -> None:
         if normalize_name(name) in pets and strength < 1.0:
             builder.retype(key, "animal", PET_TYPE)
             continue
-        if strength > _NER_ONLY or type_ in ("animal", "event"):
+        if strength >= GAZETTEER_TYPE or type_ in ("animal", "event"):
             continue
-        words = normalize_name(name).split()
-        if not words:
-            continue
-        headed = type_from_name(name)  # whatever the recogniser thought (see the module doc)
+        headed = type_from_name(name)  # whatever the recogniser or a weak pattern thought
         if headed is not None:
             if headed != type_:
                 builder.retype(key, headed, GAZETTEER_TYPE)
+            continue
+        words = normalize_name(name).split()
+        if strength > _NER_ONLY or not words:
             continue
         if is_known_place(name):
             # "Ann Arbor" is a place; "Madison" alone may be someone.

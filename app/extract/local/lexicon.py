@@ -179,7 +179,9 @@ PETS: Final = frozenset(
         "fish", "goldfish", "turtle", "tortoise", "snake", "lizard", "gecko", "horse", "pony",
         "guinea pig", "ferret", "chinchilla", "hedgehog", "labrador", "retriever", "poodle",
         "beagle", "corgi", "terrier", "husky", "dachshund", "bulldog", "spaniel", "shepherd",
-        "collie", "pug", "chihuahua", "tabby", "budgie", "cockatiel", "axolotl",
+        "collie", "pug", "chihuahua", "tabby", "budgie", "cockatiel", "axolotl", "greyhound",
+        "whippet", "basset", "hound", "mutt", "kitty", "schnauzer", "rottweiler", "doberman",
+        "pitbull", "labradoodle", "goldendoodle", "cockapoo", "sheepdog", "dalmatian",
     }
 )  # fmt: skip
 

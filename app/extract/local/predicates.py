@@ -20,6 +20,7 @@ __all__ = [
     "MODALS",
     "OBJECT_KINDS",
     "OBJECT_TYPES",
+    "PERSON_VERBS",
     "PLACE_PREDICATES",
     "STARTS_STATE",
     "STATE_PREDICATES",
@@ -54,6 +55,15 @@ CONTENT_WITH_OBJECT: Final = frozenset(
         "visit", "play", "drive", "ride", "move", "work", "live", "study", "start", "begin",
         "finish", "quit", "join", "go", "leave", "cook", "eat", "adopt", "run", "fix",
         "miss", "stay",
+    }
+)  # fmt: skip
+# Verbs that tie their subject to the person they are done to, when that person is a pronoun
+# ("he basically trained me", "Owen proposed to me", "she hired him").
+PERSON_VERBS: Final = frozenset(
+    {
+        "train", "teach", "mentor", "coach", "tutor", "hire", "fire", "promote", "recruit",
+        "interview", "replace", "supervise", "marry", "date", "propose", "divorce", "dump",
+        "introduce", "raise", "adopt", "babysit", "invite", "visit", "meet",
     }
 )  # fmt: skip
 # Verbs whose complement is the real statement: "started learning Italian" is learning Italian,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 from app.domain.models import WindowMessage
 from app.extract.local.lexicon import CHAT_WORDS, KIN, NOT_NAMES
+from app.extract.local.names import FEMALE_NAMES, MALE_NAMES
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -75,7 +76,7 @@ def who(reader: WindowReader, message: WindowMessage, token: Token) -> Subject |
         if name is None:
             return None
         key = reader.known(name)
-        if key is None and token.ent_type_ != "PERSON":
+        if key is None and token.ent_type_ != "PERSON" and not _first_name(name):
             return None
         if key is None:
             key = reader.name_key(name, message, "person", 0.6)
@@ -94,6 +95,12 @@ def who(reader: WindowReader, message: WindowMessage, token: Token) -> Subject |
             kin = reader.kin.get((me or "", word))
             return None if kin is None else Subject(kin, THIRD_PERSON)
     return None
+
+
+def _first_name(name: str) -> bool:
+    """A common first name alone ("Owen proposed…"), which the recogniser may not tag."""
+    word = name.casefold()
+    return word in FEMALE_NAMES or word in MALE_NAMES
 
 
 def name_of(token: Token) -> str | None:
