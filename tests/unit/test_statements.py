@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from app.domain.models import Extraction, WindowMessage
+from app.extract.local.builder import Builder
 from app.extract.local.extractor import LocalExtractor
-from app.extract.local.gazetteer import is_known_place
+from app.extract.local.gazetteer import is_known_place, is_major_place, retype_by_gazetteer
 from app.extract.local.template import type_from_name
 from app.extract.local.when import resolve
 
@@ -223,3 +224,41 @@ def test_a_name_typed_by_its_words_beats_the_recogniser_but_a_person_s_name_stay
     assert types.get("Split Rock Lighthouse") == "place"
     assert types.get("Lakeshore Sports Medicine") == "organization"
     assert types.get("Linda Park") == "person"
+
+
+def test_a_weak_pattern_does_not_outrank_a_name_s_own_words() -> None:
+    out = _extract("Bernie: Did you take the grandkids to Mackinac Island like you planned?")
+    assert _types(out).get("Mackinac Island") == "place"
+
+
+def test_a_big_city_taken_for_a_company_is_a_place_but_a_company_town_is_not() -> None:
+    assert is_major_place("Asheville")
+    assert is_major_place("Canada")
+    assert not is_major_place("Toyota")  # a city of 400,000, and the car maker
+    assert not is_major_place("Fenwick Labs")
+    builder = Builder()
+    keys = {
+        name: builder.entity(name, "organization", strength=0.5, message_id="m1")
+        for name in ("Asheville", "Toyota", "Fenwick Labs")
+    }
+    retype_by_gazetteer(builder)
+    assert {name: builder.type_of(key) for name, key in keys.items()} == {
+        "Asheville": "place",
+        "Toyota": "organization",
+        "Fenwick Labs": "organization",
+    }
+
+
+def test_the_verb_types_its_object_whoever_does_it_and_even_in_a_question() -> None:
+    out = _extract(
+        "Ines: there's a guy at work who plays Elden Ring on his lunch break, standing up",
+        "Walt: Are you still reading Lonesome Dove?",
+    )
+    types = _types(out)
+    assert types.get("Elden Ring") == "product"
+    assert types.get("Lonesome Dove") == "product"
+
+
+def test_a_first_name_the_recogniser_missed_is_someone() -> None:
+    out = _extract("Priya: Lakshmi Natarajan called, and Ishani wants a sleepover")
+    assert _types(out) == {"Priya": "person", "Lakshmi Natarajan": "person", "Ishani": "person"}

@@ -43,7 +43,7 @@ from app.extract.local.predicates import (
     STATE_PREDICATES,
     WRAPPER_VERBS,
 )
-from app.extract.local.subjects import Subject, co_subjects, name_of, subject_of
+from app.extract.local.subjects import Subject, co_subjects, first_name, name_of, subject_of
 from app.extract.local.when import Tense, resolve
 
 if TYPE_CHECKING:
@@ -76,6 +76,7 @@ _VALUE_DEPS: Final = frozenset({"compound", "amod", "nummod", "nmod", "poss", "q
 _PREPS: Final = frozenset({"to", "at", "in", "for", "with", "from", "on", "into", "about"})
 _MAX_VALUE_WORDS: Final = 5
 _NER_STRENGTH: Final = 0.5  # an entity typed by the recogniser alone
+_VERB_TYPE: Final = 0.75  # "plays Elden Ring": the verb knows its object's type
 VIA_PRONOUN_OBJECT: Final = 0.75  # "he trained me": who "me" and "he" are is read, not said
 _TIME_WORDS: Final = re.compile(
     r"\b(?:yesterday|today|tonight|tomorrow|tmrw|ago|last|next|this|since|"
@@ -87,11 +88,38 @@ _TIME_WORDS: Final = re.compile(
 def read_clauses(reader: WindowReader, message: WindowMessage, doc: Doc) -> None:
     """Record the statements of one parsed message through ``reader``."""
     for sent in doc.sents:
+        _type_objects(reader, sent)
         if is_question(sent):
             continue
         for verb in sent:
             if verb.pos_ in ("VERB", "AUX") and verb.dep_ in _CLAUSE_DEPS:
                 _clause(reader, message, verb)
+
+
+def _type_objects(reader: WindowReader, sent: Span) -> None:
+    """What a verb says its named object is, whoever the subject and even in a question: "a
+    guy who plays Elden Ring" (a game), "are you still reading Lonesome Dove?" (a book). Only
+    names the recogniser alone typed are retyped; a common first name is left alone."""
+    for verb in sent:
+        if verb.pos_ != "VERB":
+            continue
+        lemma = verb.lemma_.casefold()
+        objects = [(lemma, c) for c in verb.children if c.dep_ == "dobj"]
+        objects += [
+            (f"{lemma}_{prep.lower_}", pobj)
+            for prep in verb.children
+            if prep.dep_ == "prep"
+            for pobj in prep.children
+            if pobj.dep_ == "pobj"
+        ]
+        for predicate, obj in objects:
+            type_ = OBJECT_TYPES.get(CANONICAL.get(predicate, predicate))
+            name = name_of(obj) if obj.pos_ == "PROPN" else None
+            if type_ in (None, "person") or name is None or first_name(name):
+                continue
+            key = reader.known(name)
+            if key is not None and reader.b.strength_of(key) <= _NER_STRENGTH:
+                reader.b.retype(key, type_, _VERB_TYPE)
 
 
 def is_question(sent: Span) -> bool:

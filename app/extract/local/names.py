@@ -1,4 +1,5 @@
-"""Common given names with a clear gender, used only to choose whom a "she" or "he" means."""
+"""Common given names with a clear gender: whom a "she" or "he" means, and whether a word the
+recogniser missed or mistyped is someone's first name ("Owen proposed…", "Lakshmi Natarajan")."""
 
 from __future__ import annotations
 
@@ -43,5 +44,39 @@ roberto rodrigo roger ruben rui ryan samuel santiago sean sebastian sergei simon
 stephen steve steven sven takeshi thomas tiago tim timothy tom tomas tomás tony victor vincent
 walter william xavier yusuf zach
 """
-FEMALE_NAMES: Final = frozenset(_FEMALE.split())
-MALE_NAMES: Final = frozenset(_MALE.split())
+# More given names from the places the people of real chats come from (Irish, Scottish, South
+# Asian, West African, East Asian, Slavic, Nordic, Arabic, Turkish…); names that are mostly
+# cities in chat ("Austin", "Dallas") are left out, so that the gazetteer keeps them places.
+_FEMALE_MORE: Final = """
+abby abena adwoa agnieszka aditi aisling amaka amelie ananya anjali anneke aoife ashley aubrey
+ayse becky bernadette birgit brigitte brittany caitlin camille carol carolyn catriona celine
+cheryl chioma christine ciara clementine colleen consuelo courtney cynthia danielle deepa
+deirdre defne diane divya donna ebba eileen eilidh elif elin elodie emine erin esi eun-ji ewa
+federica femke folake francesca freja funmi gia giovanna gloria guadalupe hailey heather hedda
+heike hiba hina hollie holly huda hye-jin ilaria imogen ingeborg irina isabelle ishani itzel
+jenna jenny ji-woo jia jimena joan joyce juliette juno kathryn katarzyna katya kavya kayla
+keiko kelly kimberly kirsty kristen ksenia lakshmi lauren layla leila leilani lenka lindsay
+lotte maeve mai malgorzata manon mareike margaux mariam marisol marketa matilda maureen meera
+megan meghan melanie merve milagros min-ji molly montserrat morag nancy naoko natalie
+nathalie niamh nisha noreen nuria oksana orla paige pamela peggy phoebe phyllis pilar pooja
+poppy radha rania renee riya rocio roisin rosie ruby salma sanna sanne saoirse scarlett seo-yeon
+serena shannon sharon shelby shirley shreya sienna sigrid siobhan solveig soo-jin stefanie
+sunita svetlana swati sylvie tamara tamsin tatiana tessa theresa tiffany tilly tracy ulrike
+valerie wanjiku whitney willow ximena yesenia yolanda yulia yumi yvonne zainab zeynep zofia
+zoey
+"""
+_MALE_MORE: Final = """
+abdullah aditya ajay alasdair alexei amit anders andy angus anil baptiste bernard bjorn brad
+brandon burak caleb callum chad cian ciaran clifford cody connor cormac craig darren declan
+deepak derek dustin dylan earl emeka emre enzo eoin etienne euan eugene evan ewan fergus finn
+florian gavin giacomo giuseppe graham grant hamish harold hassan herbert howard hussein
+hyun ishaan jake jannik jared jens jesse ji-hoon jonah josh joaquin julien jürgen kabir
+kaito karan karim khalid klaus kojo krzysztof kurt kyle lance leonard lloyd lorcan luca lukas
+magnus marek matthias mathieu mikkel min-jun mustafa niall nikhil nikolai nils obinna oisin
+padraig pavel pawel phil piotr pranav rahul rajesh raymond riccardo rick rob rohan ronan rory
+roy russell sanjay seamus seo-jun seth shane sipho spencer stanley suresh tadhg tariq tendai
+thabo theo thibault tobias todd travis trevor troy tunde tyler vernon vijay vik vikram vince
+vladimir wade walt wayne wes wesley yaw zachary
+"""
+FEMALE_NAMES: Final = frozenset((_FEMALE + _FEMALE_MORE).split())
+MALE_NAMES: Final = frozenset((_MALE + _MALE_MORE).split())

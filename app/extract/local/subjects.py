@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from app.extract.local.reader import WindowReader
 
-__all__ = ["Subject", "co_subjects", "name_of", "owner_of", "subject_of", "who"]
+__all__ = ["Subject", "co_subjects", "first_name", "name_of", "owner_of", "subject_of", "who"]
 
 FIRST_PERSON: Final = 0.8
 WE: Final = 0.7
@@ -76,7 +76,7 @@ def who(reader: WindowReader, message: WindowMessage, token: Token) -> Subject |
         if name is None:
             return None
         key = reader.known(name)
-        if key is None and token.ent_type_ != "PERSON" and not _first_name(name):
+        if key is None and token.ent_type_ != "PERSON" and not first_name(name):
             return None
         if key is None:
             key = reader.name_key(name, message, "person", 0.6)
@@ -97,7 +97,7 @@ def who(reader: WindowReader, message: WindowMessage, token: Token) -> Subject |
     return None
 
 
-def _first_name(name: str) -> bool:
+def first_name(name: str) -> bool:
     """A common first name alone ("Owen proposed…"), which the recogniser may not tag."""
     word = name.casefold()
     return word in FEMALE_NAMES or word in MALE_NAMES
