@@ -262,3 +262,38 @@ def test_the_verb_types_its_object_whoever_does_it_and_even_in_a_question() -> N
 def test_a_first_name_the_recogniser_missed_is_someone() -> None:
     out = _extract("Priya: Lakshmi Natarajan called, and Ishani wants a sleepover")
     assert _types(out) == {"Priya": "person", "Lakshmi Natarajan": "person", "Ishani": "person"}
+
+
+def test_the_full_name_a_speaker_is_addressed_by_is_theirs() -> None:
+    out = _extract(
+        "Tess: I handed in my notice!!",
+        "Priya: Tessa Albright, disrespected by Jordan one last time",
+        "Tess: lol yes",
+    )
+    people = {e.name: sorted(e.aliases) for e in out.entities if e.type == "person"}
+    assert people["Tessa Albright"] == ["Tess"]
+    assert "Tess" not in people  # one person, under her full name
+
+
+def test_a_name_that_is_the_subject_is_not_someone_spoken_to() -> None:
+    out = _extract(
+        "Tess: how was the bakery?",
+        "Priya: Tessa Moreno, my old boss, came by the bakery",
+        "Tess: nice",
+    )
+    people = {e.name for e in out.entities if e.type == "person"}
+    assert {"Tess", "Priya", "Tessa Moreno"} <= people
+
+
+def test_a_first_name_the_recogniser_took_for_a_place_is_someone() -> None:
+    builder = Builder()
+    keys = {
+        name: builder.entity(name, "place", strength=0.5, message_id="m1")
+        for name in ("Tess", "Lakeview", "Porto")
+    }
+    retype_by_gazetteer(builder)
+    assert {name: builder.type_of(key) for name, key in keys.items()} == {
+        "Tess": "person",
+        "Lakeview": "place",
+        "Porto": "place",
+    }

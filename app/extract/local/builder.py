@@ -243,6 +243,7 @@ class Builder:
         old = entity.name
         entity.name = name
         self._by_name.setdefault(normalize_name(name), key)
+        entity.aliases = [a for a in entity.aliases if a != name]
         if old not in entity.aliases:
             entity.aliases.append(old)
 

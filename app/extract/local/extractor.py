@@ -40,7 +40,7 @@ from app.extract.local.descriptions import read_descriptions
 from app.extract.local.gazetteer import retype_by_gazetteer
 from app.extract.local.pets import name_pets
 from app.extract.local.reader import WindowReader
-from app.extract.local.speakers import link_short_names, talks_with
+from app.extract.local.speakers import link_addressed_names, link_short_names, talks_with
 from app.extract.local.statements import apply_rules
 from app.nlp import NerSpan, ner_spans, parse
 
@@ -86,5 +86,6 @@ class LocalExtractor:
             name_pets(reader, message)
         retype_by_gazetteer(builder)
         link_short_names(builder, reader.speakers)
+        link_addressed_names(builder, window, reader.speakers, docs)
         talks_with(builder, window, reader.speakers)
         return ExtractResult(builder.build())

@@ -11,7 +11,7 @@ alone typed is retyped here:
   people or more, a country or a US state ("Asheville", "Dallas"), and no well-known company
   has its name (a company may share its name with a smaller town somewhere);
 - a name the recogniser called a place that the gazetteer does not know, whose first word is a
-  common first name and which has two or three words ("Stephen King"), is a person.
+  common first name and which has three words at most ("Stephen King", "Tess"), is a person.
 
 A name's own words often say what it is (``template.type_from_name``), whatever the recogniser
 or a weak pattern ("took the kids to X", 0.6) guessed, even "person": "Split Rock Lighthouse"
@@ -111,5 +111,5 @@ def retype_by_gazetteer(builder: Builder) -> None:
                 type_ in ("person", "product") and (len(words) > 1 or not _first_name(words[0]))
             ) or (type_ == "organization" and is_major_place(name)):
                 builder.retype(key, "place", GAZETTEER_TYPE)
-        elif type_ == "place" and 2 <= len(words) <= 3 and _first_name(words[0]):
+        elif type_ == "place" and len(words) <= 3 and _first_name(words[0]):
             builder.retype(key, "person", GAZETTEER_TYPE)

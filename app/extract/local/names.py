@@ -61,7 +61,7 @@ megan meghan melanie merve milagros min-ji molly montserrat morag nancy naoko na
 nathalie niamh nisha noreen nuria oksana orla paige pamela peggy phoebe phyllis pilar pooja
 poppy radha rania renee riya rocio roisin rosie ruby salma sanna sanne saoirse scarlett seo-yeon
 serena shannon sharon shelby shirley shreya sienna sigrid siobhan solveig soo-jin stefanie
-sunita svetlana swati sylvie tamara tamsin tatiana tessa theresa tiffany tilly tracy ulrike
+sunita svetlana swati sylvie tamara tamsin tatiana tess tessa theresa tiffany tilly tracy ulrike
 valerie wanjiku whitney willow ximena yesenia yolanda yulia yumi yvonne zainab zeynep zofia
 zoey
 """

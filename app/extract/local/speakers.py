@@ -5,13 +5,15 @@ nicknames and misspellings in the text are the people speaking.
 people. A one-word person name is linked to a speaker when it is a short form of the speaker's
 first name or the other way round ("Sam"/"Samantha"), a known nickname ("Bob"/"Robert"), or one
 edit away from a name of five letters or more ("Samanta"/"Samantha"), and only when exactly one
-speaker fits.
+speaker fits. A full name the other speaker addresses a speaker by ("Tessa Albright, …" to
+"Tess") is that speaker's full name.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rapidfuzz.distance import OSA
 
@@ -21,10 +23,18 @@ from app.domain.normalize import normalize_name
 from app.extract.local.builder import Builder
 from app.extract.local.template import speaker_role
 
-__all__ = ["addressee", "link_short_names", "talks_with"]
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["addressee", "link_addressed_names", "link_short_names", "talks_with"]
 
 _MIN_PREFIX: Final = 3
 _MIN_FUZZY: Final = 5
+_FULL_NAME: Final = r"(?P<name>[A-Z][\w'-]+(?: [A-Z][\w'-]+){1,2})"
+_VOCATIVE: Final = (
+    re.compile(rf"^\s*{_FULL_NAME}\s*[,!]"),  # "Tessa Albright, disrespected by Jordan…"
+    re.compile(rf",\s*{_FULL_NAME}\s*[.!?]*\s*$"),  # "…we did it, Tessa Albright!"
+)
 
 
 def _short_form(short: str, full: str) -> bool:
@@ -54,6 +64,45 @@ def link_short_names(builder: Builder, speakers: dict[str, str]) -> None:
         fits = [s for s, first in firsts.items() if first and _short_form(words[0], first)]
         if len(fits) == 1:
             builder.merge_into(key, fits[0])
+
+
+def _is_subject(doc: Doc, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` is a clause's subject ("Sam Okafor, the guy from the
+    brewery, called me"), not someone spoken to."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("nsubj", "nsubjpass")
+
+
+def link_addressed_names(
+    builder: Builder,
+    window: Sequence[WindowMessage],
+    speakers: dict[str, str],
+    docs: Sequence[Doc],
+) -> None:
+    """A full name the other speaker calls the person they write to ("Tessa Albright, …" to
+    the speaker "Tess") is that speaker's full name: the speaker takes it, and the person
+    entity it made joins the speaker. Only when the speaker's label is one word and the full
+    name's first word is a short form of it (or it of the first word)."""
+    for message, doc in zip(window, docs, strict=True):
+        label = addressee(window, message)
+        key = speakers.get(label or "")
+        if label is None or key is None or len(normalize_name(label).split()) != 1:
+            continue
+        for pattern in _VOCATIVE:
+            found = pattern.search(message.text)
+            if found is None:
+                continue
+            name = found["name"]
+            if _is_subject(doc, found.start("name"), found.end("name")):
+                continue
+            if not _short_form(normalize_name(name).split()[0], normalize_name(label)):
+                continue
+            named = builder.find(name)
+            if named is not None and named not in speakers.values():
+                if builder.type_of(named) != "person":
+                    continue
+                builder.merge_into(named, key)
+            builder.promote(key, name)
 
 
 def talks_with(builder: Builder, window: Sequence[WindowMessage], speakers: dict[str, str]) -> None:
