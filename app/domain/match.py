@@ -291,6 +291,13 @@ def name_similarity(a: str, b: str, person: bool, plural: bool = False) -> float
     )
 
 
+def _other_surnames(a: str, b: str) -> bool:
+    """Two full person names whose surnames differ ("Jordan Mills", "Jordan Blake"): a first
+    name both are called by ("Jordan") says nothing about them being one person."""
+    wa, wb = normalize_name(a).split(), normalize_name(b).split()
+    return len(wa) >= 2 and len(wb) >= 2 and wa[-1] not in wb and wb[-1] not in wa
+
+
 def score(mention: Mention, candidate: Candidate) -> Scored:
     features: dict[str, float] = {}
     if mention.type != candidate.type:
@@ -298,18 +305,23 @@ def score(mention: Mention, candidate: Candidate) -> Scored:
     cand_names = candidate.names()
     cos = cosine(mention.embedding, candidate.embedding)
     features["embedding_cosine"] = round(cos, 4)
-    if mention.names & cand_names:
+    is_person = mention.type == "person"
+    other_surname = is_person and _other_surnames(mention.name, candidate.name)
+    if mention.names & cand_names and not other_surname:
         # Sharing the candidate's own name beats sharing one of its aliases: two people can
         # both be called "Ana" by someone, only one of them is named "Ana".
         primary = normalize_name(candidate.name) in mention.names
         return Scored(candidate, 1.0 if primary else 0.96, "exact", features)
-    is_person = mention.type == "person"
     if is_person and mention.names & _alias_forms(candidate):
         return Scored(candidate, 0.97, "nickname", features)
     core = _person_core if is_person else _org_core
     best_string = 0.0
     rule = "none"
-    for a in {core(n) for n in mention.names}:
+    if other_surname:  # only the full names say anything
+        mention_names, cand_names = {normalize_name(mention.name)}, {normalize_name(candidate.name)}
+    else:
+        mention_names = mention.names
+    for a in {core(n) for n in mention_names}:
         for b in {core(n) for n in cand_names}:
             if is_person and (a == b or _nickname_match(a, b)):
                 return Scored(candidate, 0.97, "nickname", features)

@@ -110,3 +110,13 @@ def test_resolution_quality_floor(embedder, path: Path, precision: float, recall
     report = evaluate(embedder, path)
     assert report.precision >= precision, report.table()
     assert report.recall >= recall, report.table()
+
+
+def test_two_full_names_with_other_surnames_are_not_joined_by_a_first_name() -> None:
+    from app.domain.match import Candidate, Mention, score
+
+    mention = Mention("Jordan Blake", "person", {"jordan blake", "jordan"})
+    other = Candidate(id="e1", name="Jordan Mills", type="person", aliases=["Jordan"])
+    assert score(mention, other).score < 0.9
+    same = Candidate(id="e2", name="Jordan Blake", type="person", aliases=["Jordan"])
+    assert score(mention, same).score == 1.0

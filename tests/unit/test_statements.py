@@ -12,6 +12,7 @@ from app.domain.models import Extraction, WindowMessage
 from app.extract.local.builder import Builder
 from app.extract.local.extractor import LocalExtractor
 from app.extract.local.gazetteer import is_known_place, is_major_place, retype_by_gazetteer
+from app.extract.local.speakers import link_short_names
 from app.extract.local.template import type_from_name
 from app.extract.local.when import resolve
 
@@ -297,3 +298,20 @@ def test_a_first_name_the_recogniser_took_for_a_place_is_someone() -> None:
         "Lakeview": "place",
         "Porto": "place",
     }
+
+
+def test_a_name_said_twice_is_not_a_longer_name() -> None:
+    out = _extract("Sam: hey", "Nadia: Sam. SAM. I'm an aunt!!!!")
+    assert {e.name for e in out.entities if e.type == "person"} == {"Sam", "Nadia"}
+
+
+def test_a_speaker_s_nickname_the_recogniser_took_for_a_thing_is_the_speaker() -> None:
+    builder = Builder()
+    ben = builder.entity("Ben", "person", strength=1.0, message_id="m0")
+    builder.entity("BENNY", "organization", strength=0.5, message_id="m1")
+    sam = builder.entity("Sam", "person", strength=1.0, message_id="m0")
+    samara = builder.entity("Samara", "organization", strength=0.5, message_id="m1")
+    link_short_names(builder, {"Ben": ben, "Sam": sam})
+    people = {e.name: e.aliases for e in builder.build().entities if e.type == "person"}
+    assert people == {"Ben": ["BENNY"], "Sam": []}
+    assert builder.type_of(samara) == "organization"  # a city the gazetteer knows, not Sam

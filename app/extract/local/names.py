@@ -70,7 +70,7 @@ abdullah aditya ajay alasdair alexei amit anders andy angus anil baptiste bernar
 brandon burak caleb callum chad cian ciaran clifford cody connor cormac craig darren declan
 deepak derek dustin dylan earl emeka emre enzo eoin etienne euan eugene evan ewan fergus finn
 florian gavin giacomo giuseppe graham grant hamish harold hassan herbert howard hussein
-hyun ishaan jake jannik jared jens jesse ji-hoon jonah josh joaquin julien jürgen kabir
+hyun ishaan jake jannik jared jens jesse ji-hoon jonah jordan josh joaquin julien jürgen kabir
 kaito karan karim khalid klaus kojo krzysztof kurt kyle lance leonard lloyd lorcan luca lukas
 magnus marek matthias mathieu mikkel min-jun mustafa niall nikhil nikolai nils obinna oisin
 padraig pavel pawel phil piotr pranav rahul rajesh raymond riccardo rick rob rohan ronan rory

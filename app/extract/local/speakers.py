@@ -5,8 +5,9 @@ nicknames and misspellings in the text are the people speaking.
 people. A one-word person name is linked to a speaker when it is a short form of the speaker's
 first name or the other way round ("Sam"/"Samantha"), a known nickname ("Bob"/"Robert"), or one
 edit away from a name of five letters or more ("Samanta"/"Samantha"), and only when exactly one
-speaker fits. A full name the other speaker addresses a speaker by ("Tessa Albright, …" to
-"Tess") is that speaker's full name.
+speaker fits, whatever type the recogniser alone gave it ("BENNY" an organisation, "Meeru" a
+place) unless the gazetteer knows it. A full name the other speaker addresses a speaker by
+("Tessa Albright, …" to "Tess") is that speaker's full name.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from app.domain.match import NICKNAMES
 from app.domain.models import WindowMessage
 from app.domain.normalize import normalize_name
 from app.extract.local.builder import Builder
+from app.extract.local.gazetteer import is_known_place
 from app.extract.local.template import speaker_role
 
 if TYPE_CHECKING:
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["addressee", "link_addressed_names", "link_short_names", "talks_with"]
 
 _MIN_PREFIX: Final = 3
+_RECOGNISER_ONLY: Final = 0.5  # a type no rule gave
 _MIN_FUZZY: Final = 5
 _FULL_NAME: Final = r"(?P<name>[A-Z][\w'-]+(?: [A-Z][\w'-]+){1,2})"
 _VOCATIVE: Final = (
@@ -57,10 +60,12 @@ def link_short_names(builder: Builder, speakers: dict[str, str]) -> None:
         for key, name in builder.people()
         if key in speaker_keys
     }
-    for key, name in builder.people():
+    for key, name, type_, strength in builder.typed():
         words = normalize_name(name).split()
         if key in speaker_keys or len(words) != 1:
             continue
+        if type_ != "person" and (strength > _RECOGNISER_ONLY or is_known_place(name)):
+            continue  # "Meeru" the recogniser took for a place is Meera; "Porto" is not
         fits = [s for s, first in firsts.items() if first and _short_form(words[0], first)]
         if len(fits) == 1:
             builder.merge_into(key, fits[0])

@@ -332,7 +332,11 @@ def clean_entity_name(text: str, label: str) -> str | None:
     words = _without_chat_words(name.split())
     while len(words) > 1 and words[-1].islower():
         words.pop()
-    name = " ".join(words)
+    for i in range(1, len(words)):  # "Sam. SAM": a name said twice, not a longer name
+        if re.sub(r"\W", "", words[i].casefold()) == re.sub(r"\W", "", words[i - 1].casefold()):
+            words = words[:i]
+            break
+    name = " ".join(words).rstrip(".,;:!?")
     if len(name) < 2 or not any(c.isupper() for c in name) or _URL.search(name) or "@" in name:
         return None
     norm = name.casefold()
