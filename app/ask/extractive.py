@@ -88,6 +88,8 @@ class ExtractiveAnswerer:
             asked = await self._graph.asked_about(parsed, knowledge)
             fact = await self._graph.answer(parsed, knowledge, asked)
         names: set[str] = set().union(*(e.keys for e in asked))
+        if knowledge is not None and asked:
+            passages = await _theirs(passages, knowledge, asked)
         chosen: tuple[Quote, Span | None] | None = None
         if fact is not None and fact.undated:
             # The graph knows the event but not its date, only when it was said: a date the
@@ -171,6 +173,17 @@ class ExtractiveAnswerer:
             answerer=self.name,
             method=AnswerMethod.NONE,
         )
+
+
+async def _theirs(
+    passages: Sequence[Passage], knowledge: Knowledge, asked: Sequence[EntityRef]
+) -> Sequence[Passage]:
+    """The passages of the conversations the entities asked about are mentioned in, when there
+    are any: "What car does Sam drive?" is not answered by Ben's "I'm driving up next weekend"
+    from a conversation Sam is in no part of."""
+    sources = await knowledge.sources_of(asked)
+    theirs = [p for p in passages if p.conversation_id in sources]
+    return theirs or passages
 
 
 def _concerns(passage: Passage, names: set[str]) -> bool:

@@ -114,6 +114,10 @@ class Knowledge(Protocol):
         """Every fact and relation of each entity, each with the messages it comes from."""
         ...
 
+    async def sources_of(self, entities: Sequence[EntityRef]) -> set[str]:
+        """The conversations that mention any of the entities (ids)."""
+        ...
+
 
 class GraphKnowledge:
     """The graph, read through ``reader`` under ``filters`` (those of the message kind)."""
@@ -132,6 +136,9 @@ class GraphKnowledge:
         by_id = {e.id: e for e in entities}
         rows = await answer_facts.statements_about(self._reader, list(by_id), self._filters)
         return [_statement(by_id[entity_id], row) for entity_id, row in rows]
+
+    async def sources_of(self, entities: Sequence[EntityRef]) -> set[str]:
+        return await answer_facts.sources_of(self._reader, [e.id for e in entities])
 
 
 def _statement(subject: EntityRef, row: Mapping[str, Any]) -> Statement:
@@ -178,6 +185,15 @@ class MemoryKnowledge:
             for e in self._entities
             if e.keys & wanted or any(set(k.split()) & folded for k in e.keys)
         ]
+
+    async def sources_of(self, entities: Sequence[EntityRef]) -> set[str]:
+        """Where their statements were said (memory holds no mentions)."""
+        return {
+            str(e.message.get("conversation_id"))
+            for s in await self.statements_about(entities)
+            for e in s.evidence
+            if e.message.get("conversation_id")
+        }
 
     async def statements_about(self, entities: Sequence[EntityRef]) -> list[Statement]:
         ids = {e.id for e in entities}

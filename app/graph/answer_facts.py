@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from app.graph.browse import CONVERSATION, MESSAGE, Reader, proj
 
-__all__ = ["MAX_EVIDENCE", "entities_named", "statements_about"]
+__all__ = ["MAX_EVIDENCE", "entities_named", "sources_of", "statements_about"]
 
 #: Messages read per statement, earliest first: the answer cites one or two.
 MAX_EVIDENCE: Final = 3
@@ -123,3 +123,19 @@ async def statements_about(
         until=filters.get("until"),
     )
     return [(str(r["id"]), dict(r["s"])) for r in records]
+
+
+_SOURCES = """
+UNWIND $ids AS id
+MATCH (:Entity {id: id})-[:MENTIONED_IN]->(m:Message)
+RETURN DISTINCT m.conversation_id AS source
+"""
+
+
+async def sources_of(db: Reader, entity_ids: list[str]) -> set[str]:
+    """The conversations whose messages mention any of the entities (a speaker's: where they
+    speak)."""
+    if not entity_ids:
+        return set()
+    records = await db.read(_SOURCES, ids=entity_ids)
+    return {str(r["source"]) for r in records if r["source"]}

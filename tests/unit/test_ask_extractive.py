@@ -301,3 +301,24 @@ async def test_a_date_a_message_gives_beats_a_fact_known_only_by_the_day_it_was_
     _, answer = await _answer(answerer, "When did Maya move to Lisbon?", chat, knowledge=graph)
     assert answer.method is AnswerMethod.PASSAGE
     assert answer.text == "14 August 2024 [1]."  # "the 14th" before 12 September
+
+
+async def test_passages_of_conversations_the_person_is_not_in_do_not_answer_about_them(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    """Maya is known from c1 only: a better-worded sentence from another conversation, about
+    someone else's car, is not her answer."""
+    text = "Maya drives a red Tacoma, the other Maya, from climbing."
+    elsewhere = Passage(1, "msg_x", "conv_other", "Ben and Theo", "Ben", T, text, 0.05)
+    text = "Finally bought a car! a green Civic"
+    hers = Passage(2, "msg_m", "c1", "Maya and Jonah", "Maya", T, text, 0.02)
+    _, answer = await _answer(
+        answerer, "What car does Maya drive?", [elsewhere, hers], knowledge=GRAPH
+    )
+    assert answer.method is AnswerMethod.PASSAGE
+    assert answer.sources is not None
+    assert [p.message_id for p in answer.sources] == ["msg_m"]
+    # With no passage of hers at all, the others are still read.
+    _, other = await _answer(answerer, "What car does Maya drive?", [elsewhere], knowledge=GRAPH)
+    assert other.sources is not None
+    assert [p.message_id for p in other.sources] == ["msg_x"]
