@@ -315,3 +315,22 @@ def test_a_speaker_s_nickname_the_recogniser_took_for_a_thing_is_the_speaker() -
     people = {e.name: e.aliases for e in builder.build().entities if e.type == "person"}
     assert people == {"Ben": ["BENNY"], "Sam": []}
     assert builder.type_of(samara) == "organization"  # a city the gazetteer knows, not Sam
+
+
+def test_a_dated_milestone_with_no_object_is_an_event_with_its_date() -> None:
+    wednesday = datetime(2024, 3, 20, 10, 0, tzinfo=UTC)
+    out = _extract(
+        "Tess: how's the new job?",
+        "Priya: I start on 2 April. started packing Monday",
+        "Priya: we've been here almost a month, moved in on the 20th",
+        "Priya: my last day at the clinic was last Friday",
+        "Priya: I never started in May, and if I graduate in June I'll celebrate",
+        when=wednesday,
+    )
+    events = {v: d[2] for (who, field, v), d in _facts(out).items() if field == "event"}
+    assert events == {
+        "started 2 April 2024": "2024-04-02",
+        "moved in 20 March 2024": "2024-03-20",
+        "last day 15 March 2024": "2024-03-15",
+    }
+    assert {who for (who, field, _) in _facts(out) if field == "event"} == {"Priya"}

@@ -51,14 +51,23 @@ if TYPE_CHECKING:
 
     from app.extract.local.reader import WindowReader
 
-__all__ = ["BELIEFS", "blocked", "clause_tense", "is_question", "noun_value", "read_clauses"]
+__all__ = [
+    "BELIEFS",
+    "CLAUSE_DEPS",
+    "blocked",
+    "clause_tense",
+    "date_of",
+    "is_question",
+    "noun_value",
+    "read_clauses",
+]
 
 # A clause under these says what someone thinks, not what is: "I think she moved to Leeds".
 BELIEFS: Final = frozenset(
     {"think", "believe", "guess", "suppose", "pretend", "wish", "hope", "doubt", "wonder",
      "imagine", "dream", "bet", "reckon", "assume", "feel", "want", "joke"}
 )  # fmt: skip
-_CLAUSE_DEPS: Final = frozenset({"ROOT", "conj", "ccomp", "advcl", "parataxis"})
+CLAUSE_DEPS: Final = frozenset({"ROOT", "conj", "ccomp", "advcl", "parataxis"})
 _NAMED: Final = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "NORP"}
 )
@@ -92,7 +101,7 @@ def read_clauses(reader: WindowReader, message: WindowMessage, doc: Doc) -> None
         if is_question(sent):
             continue
         for verb in sent:
-            if verb.pos_ in ("VERB", "AUX") and verb.dep_ in _CLAUSE_DEPS:
+            if verb.pos_ in ("VERB", "AUX") and verb.dep_ in CLAUSE_DEPS:
                 _clause(reader, message, verb)
 
 
@@ -147,8 +156,8 @@ def _say(
     lemma = inner.lemma_.casefold()
     particle = next((c.lower_ for c in inner.children if c.dep_ == "prt"), None)
     base = f"{lemma}_{particle}" if particle else lemma
-    date = _date_of(verb, message, tense) or (
-        _date_of(inner, message, tense) if inner is not verb else None
+    date = date_of(verb, message, tense) or (
+        date_of(inner, message, tense) if inner is not verb else None
     )
     used_to = verb.lemma_ == "use" and inner is not verb
     if tense == "future":
@@ -247,7 +256,7 @@ def clause_tense(verb: Token, inner: Token) -> Tense:
     return "present"
 
 
-def _date_of(verb: Token, message: WindowMessage, tense: Tense) -> str | None:
+def date_of(verb: Token, message: WindowMessage, tense: Tense) -> str | None:
     """The date phrase attached to this clause (not to a nested one), resolved."""
     if message.timestamp is None:
         return None

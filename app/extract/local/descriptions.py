@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from app.domain.models import WindowMessage
-from app.extract.local.clauses import BELIEFS, blocked, is_question, noun_value
+from app.extract.local.clauses import BELIEFS, CLAUSE_DEPS, blocked, is_question, noun_value
 from app.extract.local.lexicon import CHAT_WORDS, KIN, OCCUPATIONS, PETS
 from app.extract.local.subjects import Subject, name_of, owner_of, subject_of, who
 
@@ -51,7 +51,6 @@ _JUDGEMENTS: Final = frozenset(
 _PASSING: Final = frozenset(
     {"new", "first", "former", "current", "old", "future", "proper", "real"}
 )
-_CLAUSE_DEPS: Final = frozenset({"ROOT", "conj", "ccomp", "advcl", "parataxis"})
 
 
 def read_descriptions(reader: WindowReader, message: WindowMessage, doc: Doc) -> None:
@@ -59,7 +58,7 @@ def read_descriptions(reader: WindowReader, message: WindowMessage, doc: Doc) ->
         if is_question(sent):
             continue
         for token in sent:
-            if token.lemma_ == "be" and token.dep_ in _CLAUSE_DEPS and not blocked(token):
+            if token.lemma_ == "be" and token.dep_ in CLAUSE_DEPS and not blocked(token):
                 if token.dep_ == "ccomp" and token.head.lemma_ in BELIEFS:
                     continue  # "he thinks he's a professional event planner"
                 _copula(reader, message, token)

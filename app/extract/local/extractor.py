@@ -38,6 +38,7 @@ from app.extract.local.builder import Builder
 from app.extract.local.clauses import read_clauses
 from app.extract.local.descriptions import read_descriptions
 from app.extract.local.gazetteer import retype_by_gazetteer
+from app.extract.local.milestones import read_milestones
 from app.extract.local.pets import name_pets
 from app.extract.local.reader import WindowReader
 from app.extract.local.speakers import link_addressed_names, link_short_names, talks_with
@@ -83,6 +84,7 @@ class LocalExtractor:
             reader.read(message, spans, apply_rules)
             read_clauses(reader, message, doc)
             read_descriptions(reader, message, doc)
+            read_milestones(reader, message, doc)
             name_pets(reader, message)
         retype_by_gazetteer(builder)
         link_short_names(builder, reader.speakers)

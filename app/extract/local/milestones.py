@@ -1,0 +1,135 @@
+"""Dated milestones that name no object: "I start on 2 April", "moved in on the 20th", "started
+Monday, got my badge", "my last day at Riverbend was last Friday".
+
+The clause reader keeps a statement only with an object ("moved to Denver", "started a job");
+people often leave it out because both speakers know it. A verb of a life event (start, begin,
+graduate, retire, arrive, return, get back, move in or out, land) with a date of its own and no
+object becomes the subject's ``event`` fact ("started 2 April 2024", "moved in 20 March 2024")
+with that date: the graph then answers "when did she start?" from it (the date is in the value
+too, so that two starts are two facts). "My first/last day (at X) was <date>" becomes
+``first_day_at``/``last_day_at`` X with the date, or an ``event`` "last day 15 March 2024" when
+no place of work is named. Questions, negations, modals and hypotheticals say nothing here
+either (:func:`.clauses.blocked`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from app.domain.models import WindowMessage
+from app.extract.local.clauses import CLAUSE_DEPS, blocked, clause_tense, date_of, is_question
+from app.extract.local.subjects import Subject, name_of, owner_of, subject_of
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from app.extract.local.reader import WindowReader
+
+__all__ = ["read_milestones"]
+
+#: Verb (with its particle) → how the event reads.
+MILESTONES: Final = {
+    "start": "started",
+    "begin": "started",
+    "graduate": "graduated",
+    "retire": "retired",
+    "arrive": "arrived",
+    "return": "got back",
+    "land": "landed",
+    "get_back": "got back",
+    "come_back": "got back",
+    "fly_back": "got back",
+    "move_in": "moved in",
+    "move_out": "moved out",
+}
+_CONFIDENCE: Final = 0.1  # below the subject's: the object is left to the reader to supply
+_PARTICLES: Final = frozenset({"in", "out", "back"})
+_MILESTONE_DEPS: Final = CLAUSE_DEPS | {"dep"}
+_MONTHS: Final = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def read_milestones(reader: WindowReader, message: WindowMessage, doc: Doc) -> None:
+    for sent in doc.sents:
+        if is_question(sent):
+            continue
+        for token in sent:
+            if token.pos_ in ("VERB", "AUX") and token.dep_ in _MILESTONE_DEPS:
+                _milestone(reader, message, token)
+            elif token.lemma_ == "day" and token.dep_ == "nsubj" and token.head.lemma_ == "be":
+                _day(reader, message, token)
+
+
+def _particle(verb: Token) -> str | None:
+    """ "moved in", "got back": the parser calls the particle prt, RP or an adverb."""
+    for c in verb.children:
+        if c.dep_ == "prt" or c.tag_ == "RP" or (c.dep_ == "advmod" and c.lower_ in _PARTICLES):
+            return c.lower_
+    return None
+
+
+def _when(date: str) -> str:
+    """A partial ISO date as people write it: "2 April 2024", "April 2024", "2024"."""
+    parts = [int(p) for p in date.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    month = _MONTHS[parts[1] - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
+
+
+def _milestone(reader: WindowReader, message: WindowMessage, verb: Token) -> None:
+    particle = _particle(verb)
+    event = MILESTONES.get(f"{verb.lemma_.casefold()}_{particle}" if particle else verb.lemma_)
+    if event is None or blocked(verb) or any(c.dep_ == "dobj" for c in verb.children):
+        return
+    for prep in (c for c in verb.children if c.dep_ == "prep"):
+        if any(c.dep_ == "pobj" and c.ent_type_ not in ("DATE", "TIME") for c in prep.children):
+            return  # "started at Verdant on Monday": the clause reader's statement
+    date = date_of(verb, message, clause_tense(verb, verb))
+    if date is None:
+        return
+    subject = subject_of(reader, message, verb)
+    if subject is None and verb.dep_ == "dep":  # "we've been here a month, moved in on the 20th"
+        subject = subject_of(reader, message, verb.head)
+    if subject is None:
+        return
+    reader.b.fact(  # the date in the value too: two starts are two events, not one
+        subject.key, "event", f"{event} {_when(date)}", confidence=subject.confidence - _CONFIDENCE,
+        message_id=message.id, event_date=date,
+    )  # fmt: skip
+
+
+def _day(reader: WindowReader, message: WindowMessage, day: Token) -> None:
+    """ "my last day at Tidewell was Friday the 17th", "first day was Monday"."""
+    which = next((c.lower_ for c in day.children if c.dep_ == "amod"), None)
+    verb = day.head
+    if which not in ("first", "last") or blocked(verb):
+        return
+    date = date_of(verb, message, clause_tense(verb, verb))
+    if date is None:
+        return
+    owner = owner_of(reader, message, day)
+    if owner is None and not any(c.dep_ == "poss" for c in day.children):
+        me = reader.me(message)  # chat drops the "my"
+        owner = None if me is None else Subject(me, 0.8)
+    if owner is None:
+        return
+    where = next(
+        (p for prep in day.children if prep.dep_ == "prep" and prep.lower_ in ("at", "with")
+         for p in prep.children if p.dep_ == "pobj"),
+        None,
+    )  # fmt: skip
+    place = reader.known(name_of(where) or "") if where is not None else None
+    confidence = owner.confidence - _CONFIDENCE
+    if place is not None:
+        reader.b.relation(
+            owner.key, f"{which}_day_at", place, confidence=confidence, message_id=message.id,
+            event_date=date,
+        )  # fmt: skip
+    else:
+        reader.b.fact(
+            owner.key, "event", f"{which} day {_when(date)}", confidence=confidence,
+            message_id=message.id, event_date=date,
+        )  # fmt: skip
