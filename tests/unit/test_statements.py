@@ -334,3 +334,21 @@ def test_a_dated_milestone_with_no_object_is_an_event_with_its_date() -> None:
         "last day 15 March 2024": "2024-03-15",
     }
     assert {who for (who, field, _) in _facts(out) if field == "event"} == {"Priya"}
+
+
+def test_a_big_place_a_two_way_verb_took_for_a_company_is_a_place() -> None:
+    out = _extract("Bernie: Walt! Would you really leave Ohio? I left Dallas in 2019 myself")
+    types = _types(out)
+    assert types["Ohio"] == "place"
+    assert types["Dallas"] == "place"
+
+
+def test_years_as_a_role_and_a_role_at_a_workplace_are_occupations() -> None:
+    out = _extract(
+        "Nadia: how's the clinic?",
+        "Sam: six years as a vet tech and I've never seen it this bad",
+        "Ines: I mean I've been a physio at Kirkgate for four years",
+    )
+    facts = _facts(out)
+    assert ("Sam", "occupation", "vet tech") in facts
+    assert ("Ines", "occupation", "physio") in facts

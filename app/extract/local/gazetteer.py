@@ -7,9 +7,10 @@ alone typed is retyped here:
 
 - a name the gazetteer knows, that the recogniser took for a person or a product, is a place
   ("Porto", "Ann Arbor"), unless it is one word and also a common first name ("Austin",
-  "Florence"); one it took for an organisation is a place only when it is a city of 50,000
-  people or more, a country or a US state ("Asheville", "Dallas"), and no well-known company
-  has its name (a company may share its name with a smaller town somewhere);
+  "Florence"); one it or a verb that takes companies and places alike ("leave Ohio") took for
+  an organisation is a place only when it is a city of 50,000 people or more, a country or a
+  US state ("Asheville", "Dallas"), and no well-known company has its name (a company may
+  share its name with a smaller town somewhere);
 - a name the recogniser called a place that the gazetteer does not know, whose first word is a
   common first name and which has three words at most ("Stephen King", "Tess"), is a person.
 
@@ -38,6 +39,7 @@ __all__ = ["is_known_place", "is_major_place", "retype_by_gazetteer"]
 PET_TYPE: Final = 0.9  # "my dog Chutney": whatever the recogniser thought Chutney was
 
 GAZETTEER_TYPE: Final = 0.7  # beats the recogniser (0.5), not a rule that knows (0.8)
+RULE_TYPE: Final = 0.8  # a big city the recogniser or a two-way verb took for a company
 _NER_ONLY: Final = 0.5
 MAJOR_CITY: Final = 50_000  # people: a city this big is a place even when taken for a company
 _COMPANY_TOWNS: Final = frozenset(
@@ -94,6 +96,10 @@ def retype_by_gazetteer(builder: Builder) -> None:
     for key, name, type_, strength in builder.typed():
         if normalize_name(name) in pets and strength < 1.0:
             builder.retype(key, "animal", PET_TYPE)
+            continue
+        if type_ == "organization" and strength < RULE_TYPE and is_major_place(name):
+            # "would you really leave Ohio?": a verb that may take a company or a place
+            builder.retype(key, "place", RULE_TYPE)
             continue
         if strength >= GAZETTEER_TYPE or type_ in ("animal", "event"):
             continue

@@ -73,6 +73,7 @@ NON_OCCUPATION_PEOPLE: Final = frozenset(
 # Heads of occupation noun phrases ("a senior software engineer" → engineer).
 OCCUPATIONS: Final = frozenset(
     {
+        "physio", "tech", "brewer", "carrier", "postwoman",
         "accountant", "actor", "actress", "administrator", "analyst", "anesthesiologist",
         "animator", "announcer", "archaeologist", "architect", "artist", "assistant", "astronaut",
         "astronomer", "athlete", "attorney", "auditor", "author", "baker", "banker", "barber",

@@ -56,13 +56,13 @@ federica femke folake francesca freja funmi gia giovanna gloria guadalupe hailey
 heike hiba hina hollie holly huda hye-jin ilaria imogen ingeborg irina isabelle ishani itzel
 jenna jenny ji-woo jia jimena joan joyce juliette juno kathryn katarzyna katya kavya kayla
 keiko kelly kimberly kirsty kristen ksenia lakshmi lauren layla leila leilani lenka lindsay
-lotte maeve mai malgorzata manon mareike margaux mariam marisol marketa matilda maureen meera
-megan meghan melanie merve milagros min-ji molly montserrat morag nancy naoko natalie
+lotte lourdes maeve mai malgorzata manon mareike margaux mariam marisol marketa matilda maureen
+meera megan meghan melanie merve milagros min-ji molly montserrat morag nancy naoko natalie
 nathalie niamh nisha noreen nuria oksana orla paige pamela peggy phoebe phyllis pilar pooja
 poppy radha rania renee riya rocio roisin rosie ruby salma sanna sanne saoirse scarlett seo-yeon
 serena shannon sharon shelby shirley shreya sienna sigrid siobhan solveig soo-jin stefanie
-sunita svetlana swati sylvie tamara tamsin tatiana tess tessa theresa tiffany tilly tracy ulrike
-valerie wanjiku whitney willow ximena yesenia yolanda yulia yumi yvonne zainab zeynep zofia
+sunita svetlana swati sylvie tamara tamsin tatiana tess tessa theresa tiffany tilly tracy
+ulrike valerie wanjiku whitney willow ximena yesenia yolanda yulia yumi yvonne zainab zeynep zofia
 zoey
 """
 _MALE_MORE: Final = """
