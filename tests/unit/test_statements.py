@@ -352,3 +352,26 @@ def test_years_as_a_role_and_a_role_at_a_workplace_are_occupations() -> None:
     facts = _facts(out)
     assert ("Sam", "occupation", "vet tech") in facts
     assert ("Ines", "occupation", "physio") in facts
+
+
+def test_a_proposal_announced_with_no_one_proposed_to_was_to_the_speaker() -> None:
+    out = _extract(
+        "Nadia: how was the weekend?",
+        "Sam: Marcus proposed!!! on Saturday",
+        "Nadia: and did your brother Tomás propose to Lena yet?",
+        "Sam: lol no. I proposed a toast though",
+    )
+    proposals = {(s, t) for (s, label, t) in _relations(out) if label == "propose_to"}
+    assert proposals == {("Marcus", "Sam")}
+
+
+def test_a_name_with_its_tie_after_it_is_that_tie() -> None:
+    out = _extract(
+        "Priya: how's work?",
+        "Tess: the very same. Jordan Mills, my manager and destroyer of weekends",
+        "Tess: Ruth, my mother-in-law, is staying with us",
+    )
+    relations = _relations(out)
+    assert ("Tess", "reports_to", "Jordan Mills") in relations
+    assert ("Tess", "relative_of", "Ruth") in relations
+    assert ("Tess", "child_of", "Ruth") not in relations  # a mother-in-law is no mother

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 from app.domain.models import WindowMessage
 from app.extract.local.clauses import BELIEFS, CLAUSE_DEPS, blocked, is_question, noun_value
 from app.extract.local.lexicon import CHAT_WORDS, KIN, OCCUPATIONS, PETS
-from app.extract.local.subjects import Subject, name_of, owner_of, subject_of, who
+from app.extract.local.subjects import Subject, first_name, name_of, owner_of, subject_of, who
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -72,7 +72,11 @@ def read_descriptions(reader: WindowReader, message: WindowMessage, doc: Doc) ->
 
 
 def _named_in(noun: Token) -> Token | None:
-    """The name a noun carries: "my girlfriend Juno", "a guy named Raymond"."""
+    """The name a noun carries: "my girlfriend Juno", "a guy named Raymond", "Jordan Mills, my
+    manager"."""
+    head = noun.head
+    if noun.dep_ == "appos" and head.pos_ == "PROPN" and head.i < noun.i:
+        return head if head.ent_type_ == "PERSON" or first_name(head.text) else None
     for c in noun.children:
         if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i == noun.i + 1:
             return c
@@ -148,14 +152,21 @@ def _possessed(
     if named is None:
         return
     word = noun.lower_
+    if noun.doc[noun.i + 1 : noun.i + 5].text.replace(" ", "").casefold() == "-in-law":
+        word += "-in-law"  # "my mother-in-law" is no mother
     kin = KIN.get(word)
     tie = TIES.get(word)
     if kin is None and tie is None:
         return
     owner = owner_of(reader, message, noun)
     name = name_of(named)
-    if owner is None or name is None or (kin is not None and (owner.key, word) in reader.kin):
-        return  # the kinship rules read it already
+    if owner is None or name is None:
+        return
+    if kin is not None and (owner.key, word) in reader.kin:
+        known = reader.kin[(owner.key, word)]  # the kinship rules read it already…
+        if reader.b.is_placeholder(known):  # …but without the name: "Jordan Mills, my manager"
+            reader.b.name_placeholder(known, name, message.id)
+        return
     target = reader.known(name)
     if target is None:
         target = reader.name_key(name, message, "person", 0.8)

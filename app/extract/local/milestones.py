@@ -8,8 +8,9 @@ object becomes the subject's ``event`` fact ("started 2 April 2024", "moved in 2
 with that date: the graph then answers "when did she start?" from it (the date is in the value
 too, so that two starts are two facts). "My first/last day (at X) was <date>" becomes
 ``first_day_at``/``last_day_at`` X with the date, or an ``event`` "last day 15 March 2024" when
-no place of work is named. Questions, negations, modals and hypotheticals say nothing here
-either (:func:`.clauses.blocked`).
+no place of work is named. "Marcus proposed!!!" with no one proposed to is a proposal to the
+speaker. Questions, negations, modals and hypotheticals say nothing here either
+(:func:`.clauses.blocked`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def read_milestones(reader: WindowReader, message: WindowMessage, doc: Doc) -> N
         for token in sent:
             if token.pos_ in ("VERB", "AUX") and token.dep_ in _MILESTONE_DEPS:
                 _milestone(reader, message, token)
+                if token.lemma_ == "propose":
+                    _proposal(reader, message, token)
             elif token.lemma_ == "day" and token.dep_ == "nsubj" and token.head.lemma_ == "be":
                 _day(reader, message, token)
 
@@ -98,6 +101,24 @@ def _milestone(reader: WindowReader, message: WindowMessage, verb: Token) -> Non
     reader.b.fact(  # the date in the value too: two starts are two events, not one
         subject.key, "event", f"{event} {_when(date)}", confidence=subject.confidence - _CONFIDENCE,
         message_id=message.id, event_date=date,
+    )  # fmt: skip
+
+
+def _proposal(reader: WindowReader, message: WindowMessage, verb: Token) -> None:
+    """ "Marcus proposed!!!" said by Sam: Marcus proposed to Sam (to whom else would one
+    announce it?). Only with no object and no "to": "he proposed to Dana" is the clause
+    reader's."""
+    if blocked(verb) or any(c.dep_ in ("dobj", "prep", "dative") for c in verb.children):
+        return
+    subject = subject_of(reader, message, verb)
+    me = reader.me(message)
+    if subject is None or me is None or subject.key == me:
+        return
+    if reader.b.type_of(subject.key) != "person":
+        return
+    reader.b.relation(
+        subject.key, "propose_to", me, confidence=subject.confidence - _CONFIDENCE,
+        message_id=message.id, event_date=date_of(verb, message, clause_tense(verb, verb)),
     )  # fmt: skip
 
 
