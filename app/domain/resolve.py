@@ -18,6 +18,7 @@ from app.domain.normalize import normalize_name
 
 ANIMAL: Final = "animal"
 PET_FIELD: Final = "pet"
+TALKS_WITH: Final = "talks_with"  # the relation between the speakers of a window
 
 
 @dataclass
@@ -94,10 +95,17 @@ def _pet_names(extraction: Extraction) -> set[str]:
     source, whatever the recogniser took them for where the text did not say ("Chutney refused
     to go outside")."""
     named = {normalize_name(f.value) for f in extraction.facts if f.field == PET_FIELD}
+    keys = {e.key: normalize_name(e.name) for e in extraction.entities}
+    speakers = {  # a pet never takes a speaker's name from them
+        keys.get(end, "")
+        for r in extraction.relations
+        if r.label == TALKS_WITH
+        for end in (r.source, r.target)
+    }
     return {
         norm
         for e in extraction.entities
-        if e.type == ANIMAL and (norm := normalize_name(e.name)) in named
+        if e.type == ANIMAL and (norm := normalize_name(e.name)) in named - speakers
     }
 
 

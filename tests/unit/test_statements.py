@@ -339,8 +339,8 @@ def test_a_dated_milestone_with_no_object_is_an_event_with_its_date() -> None:
 def test_a_big_place_a_two_way_verb_took_for_a_company_is_a_place() -> None:
     out = _extract("Bernie: Walt! Would you really leave Ohio? I left Dallas in 2019 myself")
     types = _types(out)
-    assert types["Ohio"] == "place"
-    assert types["Dallas"] == "place"
+    assert types["Ohio"] == "place"  # a state is never a company
+    assert types["Dallas"] == "organization"  # a city "left" may be an employer's name
 
 
 def test_years_as_a_role_and_a_role_at_a_workplace_are_occupations() -> None:
@@ -375,3 +375,41 @@ def test_a_name_with_its_tie_after_it_is_that_tie() -> None:
     assert ("Tess", "reports_to", "Jordan Mills") in relations
     assert ("Tess", "relative_of", "Ruth") in relations
     assert ("Tess", "child_of", "Ruth") not in relations  # a mother-in-law is no mother
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sam: I called Mike this morning to ask if he could walk the dog",
+        "Sam: my coworker showed me her cat named Mochi",
+        "Sam: Should we get a cat named Pickle?",
+        "Sam: is my dog even allowed inside Walmart lol?",
+        "Sam: we had fish tacos at Chipotle last night, my dog begged the whole time",
+    ],
+)
+def test_no_pet_from_a_name_that_is_someone_else_s_or_no_pet(line: str) -> None:
+    out = _extract("Nadia: hey", line)
+    assert not [v for (_, field, v) in _facts(out) if field == "pet" and v[:1].isupper()]
+    assert "animal" not in _types(out).values()
+
+
+def test_no_proposal_to_the_speaker_from_a_suggestion_or_someone_else_s_news() -> None:
+    out = _extract(
+        "Nadia: hi",
+        "Sam: Dave proposed that we meet on Friday instead",
+        "Sam: my brother Leo proposed yesterday!!!",
+        "Sam: Owen proposed yesterday!!! to Mia",
+    )
+    assert not [r for r in _relations(out) if r[1] == "propose_to" and r[2] == "Sam"]
+
+
+def test_a_verb_types_no_person_and_a_big_city_a_rule_typed_stays() -> None:
+    out = _extract(
+        "Nadia: are you visiting Maya Patel this weekend?",
+        "Sam: no, I study at Cambridge now",
+        "Nadia: my mother in law Ruth is here",
+    )
+    types = _types(out)
+    assert types.get("Maya Patel", "person") == "person"
+    assert types["Cambridge"] == "organization"
+    assert ("Nadia", "child_of", "Ruth") not in _relations(out)

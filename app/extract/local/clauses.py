@@ -108,7 +108,8 @@ def read_clauses(reader: WindowReader, message: WindowMessage, doc: Doc) -> None
 def _type_objects(reader: WindowReader, sent: Span) -> None:
     """What a verb says its named object is, whoever the subject and even in a question: "a
     guy who plays Elden Ring" (a game), "are you still reading Lonesome Dove?" (a book). Only
-    names the recogniser alone typed are retyped; a common first name is left alone."""
+    names the recogniser alone typed are retyped; a name that starts with a common first name
+    ("are you visiting Maya Patel?") is left alone."""
     for verb in sent:
         if verb.pos_ != "VERB":
             continue
@@ -124,8 +125,8 @@ def _type_objects(reader: WindowReader, sent: Span) -> None:
         for predicate, obj in objects:
             type_ = OBJECT_TYPES.get(CANONICAL.get(predicate, predicate))
             name = name_of(obj) if obj.pos_ == "PROPN" else None
-            if type_ in (None, "person") or name is None or first_name(name):
-                continue
+            if type_ in (None, "person") or name is None or first_name(name.split()[0]):
+                continue  # "are you visiting Maya Patel?": someone, whatever the verb
             key = reader.known(name)
             if key is not None and reader.b.strength_of(key) <= _NER_STRENGTH:
                 reader.b.retype(key, type_, _VERB_TYPE)
@@ -166,15 +167,14 @@ def _say(
     light = lemma in LIGHT_VERBS and lemma not in CONTENT_WITH_OBJECT
     if obj is not None and not light and lemma != "be":
         _statement(reader, message, subject, base, obj, date, tense, used_to=used_to)
-    if obj is not None and lemma in PERSON_VERBS:
+    ties = lemma in PERSON_VERBS and not used_to  # "I used to date him": no tie that holds
+    if obj is not None and ties:
         _to_person(reader, message, subject, base, obj, date)
     for prep in (c for c in inner.children if c.dep_ in ("prep", "dative")):
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
         if pobj is None or prep.lower_ not in _PREPS:
             continue
-        if lemma in PERSON_VERBS and _to_person(
-            reader, message, subject, f"{base}_{prep.lower_}", pobj, date
-        ):
+        if ties and _to_person(reader, message, subject, f"{base}_{prep.lower_}", pobj, date):
             continue
         if _is_date(pobj):
             continue
@@ -214,10 +214,12 @@ def _to_person(
         return False
     if key is None or key == subject.key or reader.b.type_of(key) != "person":
         return False
+    label = CANONICAL.get(predicate, predicate)
+    state = label in STATE_PREDICATES  # "she's dating him": from then on, not on that day
     reader.b.relation(
-        subject.key, CANONICAL.get(predicate, predicate), key,
-        confidence=min(subject.confidence, VIA_PRONOUN_OBJECT), message_id=message.id,
-        event_date=date,
+        subject.key, label, key, confidence=min(subject.confidence, VIA_PRONOUN_OBJECT),
+        message_id=message.id, valid_from=date if state else None,
+        event_date=None if state else date,
     )  # fmt: skip
     return True
 

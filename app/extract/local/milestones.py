@@ -106,10 +106,20 @@ def _milestone(reader: WindowReader, message: WindowMessage, verb: Token) -> Non
 
 def _proposal(reader: WindowReader, message: WindowMessage, verb: Token) -> None:
     """ "Marcus proposed!!!" said by Sam: Marcus proposed to Sam (to whom else would one
-    announce it?). Only with no object and no "to": "he proposed to Dana" is the clause
-    reader's."""
-    if blocked(verb) or any(c.dep_ in ("dobj", "prep", "dative") for c in verb.children):
+    announce it?). Only a named subject, in a main clause with no object, no complement, no
+    "to" and no other person named: "he proposed to Dana" is the clause reader's, "my brother
+    proposed" is news of someone else's engagement."""
+    if verb.dep_ not in ("ROOT", "conj", "parataxis") or blocked(verb):
+        return  # "Dave proposed that we meet on Friday": a proposal of something else
+    if any(c.dep_ in ("dobj", "prep", "dative", "ccomp", "xcomp") for c in verb.children):
         return
+    nsubj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if nsubj is None or nsubj.pos_ != "PROPN":
+        return  # "my brother proposed!!!": to his girlfriend, most likely
+    doc = verb.doc
+    others = [e for e in doc.ents if e.label_ == "PERSON" and not e.start <= nsubj.i < e.end]
+    if others or any(t.lower_ == "to" for t in doc[verb.i + 1 :]):
+        return  # "Leo proposed yesterday!!! to Mia"
     subject = subject_of(reader, message, verb)
     me = reader.me(message)
     if subject is None or me is None or subject.key == me:
@@ -128,6 +138,8 @@ def _day(reader: WindowReader, message: WindowMessage, day: Token) -> None:
     verb = day.head
     if which not in ("first", "last") or blocked(verb):
         return
+    if any(c.dep_ == "det" for c in day.children):
+        return  # "the last day of the festival was Sunday": nobody's
     date = date_of(verb, message, clause_tense(verb, verb))
     if date is None:
         return
@@ -143,6 +155,8 @@ def _day(reader: WindowReader, message: WindowMessage, day: Token) -> None:
         None,
     )  # fmt: skip
     place = reader.known(name_of(where) or "") if where is not None else None
+    if place is not None and reader.b.type_of(place) == "person":
+        place = None  # "my last day with Mia": no place of work
     confidence = owner.confidence - _CONFIDENCE
     if place is not None:
         reader.b.relation(

@@ -63,7 +63,7 @@ PERSON_VERBS: Final = frozenset(
     {
         "train", "teach", "mentor", "coach", "tutor", "hire", "fire", "promote", "recruit",
         "interview", "replace", "supervise", "marry", "date", "propose", "divorce", "dump",
-        "introduce", "raise", "adopt", "babysit", "invite", "visit", "meet",
+        "introduce", "babysit", "invite", "visit", "meet",
     }
 )  # fmt: skip
 # Verbs whose complement is the real statement: "started learning Italian" is learning Italian,

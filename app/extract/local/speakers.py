@@ -6,8 +6,9 @@ people. A one-word person name is linked to a speaker when it is a short form of
 first name or the other way round ("Sam"/"Samantha"), a known nickname ("Bob"/"Robert"), or one
 edit away from a name of five letters or more ("Samanta"/"Samantha"), and only when exactly one
 speaker fits, whatever type the recogniser alone gave it ("BENNY" an organisation, "Meeru" a
-place) unless the gazetteer knows it. A full name the other speaker addresses a speaker by
-("Tessa Albright, …" to "Tess") is that speaker's full name.
+place) unless the gazetteer knows it or it starts otherwise ("Kroger" is not Roger). A full
+name the other speaker opens a message with, the long form of a speaker's name ("Tessa
+Albright, …" to "Tess"), is that speaker's full name.
 """
 
 from __future__ import annotations
@@ -34,10 +35,7 @@ _MIN_PREFIX: Final = 3
 _RECOGNISER_ONLY: Final = 0.5  # a type no rule gave
 _MIN_FUZZY: Final = 5
 _FULL_NAME: Final = r"(?P<name>[A-Z][\w'-]+(?: [A-Z][\w'-]+){1,2})"
-_VOCATIVE: Final = (
-    re.compile(rf"^\s*{_FULL_NAME}\s*[,!]"),  # "Tessa Albright, disrespected by Jordan…"
-    re.compile(rf",\s*{_FULL_NAME}\s*[.!?]*\s*$"),  # "…we did it, Tessa Albright!"
-)
+_VOCATIVE: Final = re.compile(rf"^\s*{_FULL_NAME}\s*[,!]")  # "Tessa Albright, disrespected…"
 
 
 def _short_form(short: str, full: str) -> bool:
@@ -66,7 +64,13 @@ def link_short_names(builder: Builder, speakers: dict[str, str]) -> None:
             continue
         if type_ != "person" and (strength > _RECOGNISER_ONLY or is_known_place(name)):
             continue  # "Meeru" the recogniser took for a place is Meera; "Porto" is not
-        fits = [s for s, first in firsts.items() if first and _short_form(words[0], first)]
+        fits = [
+            s
+            for s, first in firsts.items()
+            if first
+            and _short_form(words[0], first)
+            and (type_ == "person" or words[0][:2] == first[:2])  # "Kroger" is not Roger
+        ]
         if len(fits) == 1:
             builder.merge_into(key, fits[0])
 
@@ -84,30 +88,42 @@ def link_addressed_names(
     speakers: dict[str, str],
     docs: Sequence[Doc],
 ) -> None:
-    """A full name the other speaker calls the person they write to ("Tessa Albright, …" to
-    the speaker "Tess") is that speaker's full name: the speaker takes it, and the person
-    entity it made joins the speaker. Only when the speaker's label is one word and the full
-    name's first word is a short form of it (or it of the first word)."""
+    """A full name the other speaker opens a message with, calling the person they write to by
+    the long form of the name they speak under ("Tessa Albright, disrespected by Jordan…" to
+    the speaker "Tess"), is that speaker's full name: the speaker takes it, and the person
+    entity it made joins the speaker. Not when the first names are the same ("Chris Hemsworth,
+    shirtless, on my feed again!" to Chris is someone else), when the name is a clause's
+    subject, or when it is another speaker's; the first full name found stays."""
+    named_already: set[str] = set()
     for message, doc in zip(window, docs, strict=True):
         label = addressee(window, message)
         key = speakers.get(label or "")
-        if label is None or key is None or len(normalize_name(label).split()) != 1:
+        short = normalize_name(label or "")
+        if key is None or key in named_already or len(short.split()) != 1:
             continue
-        for pattern in _VOCATIVE:
-            found = pattern.search(message.text)
-            if found is None:
+        found = _VOCATIVE.search(message.text)
+        if found is None or _is_subject(doc, found.start("name"), found.end("name")):
+            continue
+        name = found["name"]
+        first = normalize_name(name).split()[0]
+        if first == short or not _longer_form(short, first):
+            continue
+        named = builder.find(name)
+        if named is not None and named in speakers.values():
+            continue
+        if named is not None:
+            if builder.type_of(named) != "person":
                 continue
-            name = found["name"]
-            if _is_subject(doc, found.start("name"), found.end("name")):
-                continue
-            if not _short_form(normalize_name(name).split()[0], normalize_name(label)):
-                continue
-            named = builder.find(name)
-            if named is not None and named not in speakers.values():
-                if builder.type_of(named) != "person":
-                    continue
-                builder.merge_into(named, key)
-            builder.promote(key, name)
+            builder.merge_into(named, key)
+        builder.promote(key, name)
+        named_already.add(key)
+
+
+def _longer_form(short: str, first: str) -> bool:
+    """ "tess" → "tessa", "sam" → "samantha", "bob" → "robert": a prefix or a known nickname."""
+    return (len(short) >= _MIN_PREFIX and first.startswith(short)) or short in NICKNAMES.get(
+        first, ()
+    )
 
 
 def talks_with(builder: Builder, window: Sequence[WindowMessage], speakers: dict[str, str]) -> None:
