@@ -6,30 +6,15 @@ pet", "Leo lives in", "Maya adopted Kiwi" (ADR 0020).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Final
 
 from app.ask.knowledge import Statement
 from app.ask.predicates import predicate_words
+from app.domain.dates import MONTH_NAMES, spoken
 
 __all__ = ["date_phrase", "describe", "said_phrase", "subject_phrase"]
 
-_MONTHS: Final = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_PARTIAL_DATE: Final = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 #: Words that make a label read as a verb phrase ("lives in", "went to"), not a noun ("pet").
 #: Labels that are nouns (the rest, but "X_of", read as verbs).
 _NOUNS: Final = frozenset(
@@ -44,21 +29,12 @@ _NOUNS: Final = frozenset(
 
 
 def date_phrase(value: str | None) -> str | None:
-    """A partial ISO date as the answer writes it, to its precision: ``2024-03-09`` → ``9 March
-    2024``, ``2024-03`` → ``March 2024``, ``2024`` → ``2024``; None for anything else."""
-    found = _PARTIAL_DATE.match(value or "")
-    if found is None:
-        return None
-    year, month, day = found.groups()
-    if month is None or not 1 <= int(month) <= 12:
-        return year
-    if day is None:
-        return f"{_MONTHS[int(month) - 1]} {year}"
-    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
+    """A partial ISO date as the answer writes it (:func:`app.domain.dates.spoken`)."""
+    return spoken(value)
 
 
 def said_phrase(when: datetime) -> str:
-    return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
+    return f"{when.day} {MONTH_NAMES[when.month - 1]} {when.year}"
 
 
 def _is_noun(predicate: str) -> bool:

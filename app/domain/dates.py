@@ -166,3 +166,24 @@ def holds_at(valid_from: str | None, valid_to: str | None, as_of: str) -> bool:
     """
     point = as_of_point(as_of)
     return not starts_after(valid_from, point) and not ended_before(valid_to, point)
+
+
+MONTH_NAMES: Final = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+_LEADING_DATE: Final = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def spoken(value: str | None) -> str | None:
+    """A partial ISO date as people write it, to its precision: ``2024-03-09`` → ``9 March
+    2024``, ``2024-03`` → ``March 2024``, ``2024`` → ``2024``; None for anything else."""
+    found = _LEADING_DATE.match(value or "")
+    if found is None:
+        return None
+    year, month, day = found.groups()
+    if month is None or not 1 <= int(month) <= 12:
+        return year
+    if day is None:
+        return f"{MONTH_NAMES[int(month) - 1]} {year}"
+    return f"{int(day)} {MONTH_NAMES[int(month) - 1]} {year}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from app.domain.dates import spoken
 from app.domain.models import WindowMessage
 from app.extract.local.clauses import CLAUSE_DEPS, blocked, clause_tense, date_of, is_question
 from app.extract.local.subjects import Subject, name_of, owner_of, subject_of
@@ -46,10 +47,6 @@ MILESTONES: Final = {
 _CONFIDENCE: Final = 0.1  # below the subject's: the object is left to the reader to supply
 _PARTICLES: Final = frozenset({"in", "out", "back"})
 _MILESTONE_DEPS: Final = CLAUSE_DEPS | {"dep"}
-_MONTHS: Final = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
 
 
 def read_milestones(reader: WindowReader, message: WindowMessage, doc: Doc) -> None:
@@ -73,15 +70,6 @@ def _particle(verb: Token) -> str | None:
     return None
 
 
-def _when(date: str) -> str:
-    """A partial ISO date as people write it: "2 April 2024", "April 2024", "2024"."""
-    parts = [int(p) for p in date.split("-")]
-    if len(parts) == 1:
-        return str(parts[0])
-    month = _MONTHS[parts[1] - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
-
-
 def _milestone(reader: WindowReader, message: WindowMessage, verb: Token) -> None:
     particle = _particle(verb)
     event = MILESTONES.get(f"{verb.lemma_.casefold()}_{particle}" if particle else verb.lemma_)
@@ -98,8 +86,9 @@ def _milestone(reader: WindowReader, message: WindowMessage, verb: Token) -> Non
         subject = subject_of(reader, message, verb.head)
     if subject is None:
         return
-    reader.b.fact(  # the date in the value too: two starts are two events, not one
-        subject.key, "event", f"{event} {_when(date)}", confidence=subject.confidence - _CONFIDENCE,
+    value = f"{event} {spoken(date)}"  # the date in it too: two starts are two events, not one
+    reader.b.fact(
+        subject.key, "event", value, confidence=subject.confidence - _CONFIDENCE,
         message_id=message.id, event_date=date,
     )  # fmt: skip
 
@@ -165,6 +154,6 @@ def _day(reader: WindowReader, message: WindowMessage, day: Token) -> None:
         )  # fmt: skip
     else:
         reader.b.fact(
-            owner.key, "event", f"{which} day {_when(date)}", confidence=confidence,
+            owner.key, "event", f"{which} day {spoken(date)}", confidence=confidence,
             message_id=message.id, event_date=date,
         )  # fmt: skip
