@@ -340,7 +340,10 @@ def test_a_big_place_a_two_way_verb_took_for_a_company_is_a_place() -> None:
     out = _extract("Bernie: Walt! Would you really leave Ohio? I left Dallas in 2019 myself")
     types = _types(out)
     assert types["Ohio"] == "place"  # a state is never a company
-    assert types["Dallas"] == "organization"  # a city "left" may be an employer's name
+    assert types["Dallas"] == "place"  # one leaves a city this big, not a company of its name
+    out = _extract("Bernie: Ray studied at Cambridge and then left Acme Robotics in 2019")
+    assert _types(out)["Cambridge"] == "organization"  # studying there: the university
+    assert _types(out)["Acme Robotics"] == "organization"
 
 
 def test_years_as_a_role_and_a_role_at_a_workplace_are_occupations() -> None:

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 from app.domain.models import WindowMessage
+from app.extract.local.gazetteer import is_major_place
 from app.extract.local.lexicon import CHAT_WORDS, NOT_NAMES, PETS
 from app.extract.local.predicates import (
     ABSTRACT_OBJECTS,
@@ -44,6 +45,7 @@ from app.extract.local.predicates import (
     WRAPPER_VERBS,
 )
 from app.extract.local.subjects import Subject, co_subjects, first_name, name_of, subject_of
+from app.extract.local.template import clean_entity_name
 from app.extract.local.when import Tense, resolve
 
 if TYPE_CHECKING:
@@ -123,8 +125,8 @@ def _type_objects(reader: WindowReader, sent: Span) -> None:
             if pobj.dep_ == "pobj"
         ]
         for predicate, obj in objects:
-            type_ = OBJECT_TYPES.get(CANONICAL.get(predicate, predicate))
             name = name_of(obj) if obj.pos_ == "PROPN" else None
+            type_ = _object_type(CANONICAL.get(predicate, predicate), name or "")
             if type_ in (None, "person") or name is None or first_name(name.split()[0]):
                 continue  # "are you visiting Maya Patel?": someone, whatever the verb
             key = reader.known(name)
@@ -341,6 +343,28 @@ def _statement(
     )  # fmt: skip
 
 
+def say_named(
+    reader: WindowReader, message: WindowMessage, subject: Subject, verb: str, name: str
+) -> None:
+    """The subject does ``verb`` to the thing called ``name``, which that verb types ("reads"
+    "Lessons in Chemistry", a book): an answer to "what are you reading?"."""
+    label = CANONICAL.get(verb, verb)
+    type_ = _object_type(label, name)
+    if type_ is None:
+        return
+    target = reader.known(name)
+    if target is None:
+        if (clean := clean_entity_name(name, "WORK_OF_ART")) is None:
+            return
+        target = reader.b.entity(clean, type_, strength=_VERB_TYPE, message_id=message.id)
+    reader.b.cite(target, message.id)
+    reader.b.relation(
+        subject.key, label, target, confidence=subject.confidence, message_id=message.id
+    )
+    if (kind := OBJECT_KINDS.get(label)) is not None:
+        reader.b.fact(target, "category", kind, confidence=0.6, message_id=message.id)
+
+
 def _named_after(obj: Token) -> str | None:
     """ "a parrot named Kiwi" → Kiwi."""
     for acl in obj.children:
@@ -368,15 +392,24 @@ def _named_entity(
     known = reader.known(name)
     if known is not None:
         reader.b.cite(known, message.id)
-        type_ = OBJECT_TYPES.get(label)
+        type_ = _object_type(label, name)
         weak = reader.b.strength_of(known) <= _NER_STRENGTH
         if type_ is not None and (weak or reader.b.type_of(known) != "person"):
             reader.b.retype(known, type_, 0.75)
         return known
-    type_ = OBJECT_TYPES.get(label) or _NER_TYPES.get(obj.ent_type_)
+    type_ = _object_type(label, name) or _NER_TYPES.get(obj.ent_type_)
     if type_ is None:
         return None
     return reader.name_key(name, message, type_, 0.75)
+
+
+def _object_type(label: str, name: str) -> str | None:
+    """What the verb says its object is; one left may be a company or a city ("leaving
+    Dallas"), and a city of ``MAJOR_CITY`` people, a country or a state is the place."""
+    type_ = OBJECT_TYPES.get(label)
+    if label == "left" and is_major_place(name):
+        return "place"
+    return type_
 
 
 def noun_value(obj: Token) -> str | None:

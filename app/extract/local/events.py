@@ -79,7 +79,7 @@ def find_events(reader: WindowReader, template: Template, message: WindowMessage
         for key in events:
             reader.fact(key, "date", day[2], 0.7, message, template)
     elif day is not None and (last := reader.recent_event()) is not None:
-        correcting = reader.correcting(template)
+        correcting = template.correcting()
         if correcting or _DATE_IS_RE.search(text):
             # "the date is June 1st" / "sorry, it's June 8th": the event last spoken of
             reader.b.retract_facts(last, "date", keep=day[2])

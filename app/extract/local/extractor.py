@@ -35,12 +35,14 @@ from collections.abc import Sequence
 from app.domain.models import WindowMessage
 from app.extract.base import ExtractResult
 from app.extract.local.builder import Builder
+from app.extract.local.casing import truecase_window
 from app.extract.local.clauses import read_clauses
 from app.extract.local.descriptions import read_descriptions
 from app.extract.local.gazetteer import retype_by_gazetteer
 from app.extract.local.milestones import read_milestones
 from app.extract.local.pets import name_pets
 from app.extract.local.reader import WindowReader
+from app.extract.local.replies import read_replies
 from app.extract.local.speakers import link_addressed_names, link_short_names, talks_with
 from app.extract.local.statements import apply_rules
 from app.nlp import NerSpan, ner_spans, parse
@@ -61,6 +63,7 @@ class LocalExtractor:
         self, window: Sequence[WindowMessage], *, context: Sequence[WindowMessage] = ()
     ) -> ExtractResult:
         builder = Builder()
+        window, lowered = truecase_window(window, context)
         texts = [m.text for m in window]
         docs = parse(texts) if any(t.strip() for t in texts) else None
         people: list[str] | None = None
@@ -76,7 +79,7 @@ class LocalExtractor:
                 ]
             return people
 
-        reader = WindowReader(builder, window, context_people=context_people)
+        reader = WindowReader(builder, window, context_people=context_people, lowercase_ids=lowered)
         if docs is None:
             return ExtractResult(builder.build())
         for message, doc in zip(window, docs, strict=True):
@@ -86,6 +89,7 @@ class LocalExtractor:
             read_descriptions(reader, message, doc)
             read_milestones(reader, message, doc)
             name_pets(reader, message)
+        read_replies(reader, window, docs)
         retype_by_gazetteer(builder)
         link_short_names(builder, reader.speakers)
         link_addressed_names(builder, window, reader.speakers, docs)

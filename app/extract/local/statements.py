@@ -331,6 +331,6 @@ def _contacts(reader: WindowReader, template: Template, message: WindowMessage) 
         if key is None:
             continue
         value = m.group().strip()
-        if reader.correcting(template) or re.search(r"(?i)\btypo\b", text):
+        if template.correcting() or re.search(r"(?i)\btypo\b", text):
             reader.b.retract_facts(key, field, keep=value)
         reader.fact(key, field, value, 0.95, message, template)

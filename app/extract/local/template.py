@@ -20,7 +20,7 @@ from app.extract.local.lexicon import (
     USER_SPEAKERS,
 )
 from app.extract.local.names import FEMALE_NAMES, MALE_NAMES
-from app.extract.local.patterns import EMAIL_RE, SLOT_RE
+from app.extract.local.patterns import CORRECTION_RE, EMAIL_RE, HYPOTHETICAL, SLOT_RE
 from app.nlp import NerSpan
 
 __all__ = [
@@ -159,11 +159,15 @@ class Template:
         spans: list[NerSpan],
         known: Known | None,
         lowercase_words: frozenset[str] = frozenset(),
+        *,
+        lowercase: bool | None = None,
     ) -> Template:
         """Replace entity spans (and known person names the recogniser missed) with slots.
 
         ``lowercase_words`` are words the window also writes in lower case: a capitalised one
         at the start of a sentence ("Vegan, noted!") is then a common word, not a name.
+        ``lowercase``: the sentence was written all in lower case (before ``app.extract.local
+        .casing`` gave names back their capitals); None: tell from the sentence.
         """
         marks: list[tuple[int, int, str, bool, str | None]] = []
         blocked = [(m.start(), m.end()) for m in EMAIL_RE.finditer(sentence)]
@@ -220,13 +224,22 @@ class Template:
         parts.append(sentence[pos:])
         text = "".join(parts).replace("\u2019", "'").replace("\u2018", "'")
         text = re.sub(r"(?<![\w'])(?:i|Im|im)(?=\s|'|$)", _fix_i, text)
-        if not re.search(r"[A-Z]", sentence.replace("I", "")):
+        if lowercase is None:
+            lowercase = not re.search(r"[A-Z]", sentence.replace("I", ""))
+        if lowercase:
             text = truecase_kin_names(truecase_places(text))
         return cls(text, slots)
 
     def add(self, slot: Slot) -> str:
         self.slots.append(slot)
         return f"\ue000{len(self.slots) - 1}\ue001"
+
+    def hypothetical(self, start: int) -> bool:
+        words = re.findall(r"[\w']+", self.text[:start].casefold())
+        return bool(words) and words[-1] in HYPOTHETICAL
+
+    def correcting(self) -> bool:
+        return bool(CORRECTION_RE.search(self.text))
 
 
 _TITLE_BEFORE: Final = re.compile(

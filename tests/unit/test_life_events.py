@@ -1,0 +1,239 @@
+"""Life events told the way people tell them in chat, and the messages written without
+capitals (issue 14): births, babies due, first days, trips asked about, answers that lean on the
+question, and the names a lower-case writer leaves for the reader. Conversations written for
+these tests; the message day is Sunday 10 March 2024."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app.domain.models import Extraction, WindowMessage
+from app.extract.local.casing import is_lower_case, truecase_window
+from app.extract.local.extractor import LocalExtractor
+from tests.unit.test_statements import SUNDAY, _extract, _facts, _relations, _types
+
+
+def _window(*lines: str) -> list[WindowMessage]:
+    return [
+        WindowMessage(id=f"m{i}", seq=i, speaker=s, text=t, timestamp=SUNDAY)
+        for i, (s, _, t) in enumerate(line.partition(": ") for line in lines)
+    ]
+
+
+def _birthdays(out: Extraction) -> dict[str, str]:
+    return {name: value for (name, field, value) in _facts(out) if field == "birthday"}
+
+
+def _events(out: Extraction) -> set[tuple[str, str]]:
+    return {(name, value) for (name, field, value) in _facts(out) if field == "event"}
+
+
+# -- births ----------------------------------------------------------------------------------
+
+
+def test_a_birth_told_with_a_weekday_is_dated_that_day_and_named_in_the_next_sentence() -> None:
+    out = _extract(
+        "Bernie: Walt, he's here! My grandson was born Wednesday at 4:12 in the morning, "
+        "eight pounds even. His name is Felix.",
+        "Walt: congratulations grandma!!",
+    )
+    assert _birthdays(out) == {"Felix": "2024-03-06"}
+    assert _facts(out)[("Felix", "birthday", "2024-03-06")][2] == "2024-03-06"
+
+
+def test_born_last_night_and_born_in_a_year() -> None:
+    assert _birthdays(_extract("Nadia: Maeve was born last night!!")) == {"Maeve": "2024-03-09"}
+    assert _birthdays(_extract("Nadia: I was born in 1990.")) == {"Nadia": "1990"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Was Felix born on Wednesday?",
+        "Felix wasn't born on Wednesday, it was Thursday morning.",
+        "The idea was born on Wednesday at the pub.",
+    ],
+)
+def test_no_birthday_from_questions_negations_or_things(text: str) -> None:
+    out = _extract(f"Bernie: {text}")
+    assert ("Felix", "2024-03-06") not in _birthdays(out).items()
+    assert "idea" not in " ".join(_birthdays(out))
+
+
+# -- a baby due --------------------------------------------------------------------------------
+
+
+def test_a_baby_due_is_the_mothers_event_with_its_month() -> None:
+    out = _extract("Theo: twins on the way. his wife Adaeze is due in December.")
+    assert ("Adaeze", "baby due December 2024") in _events(out)
+    assert _facts(out)[("Adaeze", "event", "baby due December 2024")][2] == "2024-12"
+
+
+def test_due_without_a_subject_is_the_speakers_next_april_when_a_pregnancy_is_spoken_of() -> None:
+    out = _extract(
+        "Meera: due in April!! we found out a few weeks ago and waited till the 12 week scan",
+        when=datetime(2024, 9, 29, 12, 0, tzinfo=UTC),
+    )
+    assert _events(out) == {("Meera", "baby due April 2025")}
+
+
+def test_the_one_expecting_is_the_mother() -> None:
+    out = _extract(
+        "Bernie: Claire finally said I could tell people. She's expecting! A boy, due in August."
+    )
+    assert ("Claire", "baby due August 2024") in _events(out)
+    assert not any(name == "Bernie" for name, _ in _events(out))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my essay is due in April",
+        "rent is due on the 1st",
+        "the flight was late due to the storm in April",
+        "due in April, no extensions",
+    ],
+)
+def test_essays_rent_and_reasons_are_no_babies(text: str) -> None:
+    assert _events(_extract(f"Ana: {text}")) == set()
+
+
+# -- first days --------------------------------------------------------------------------------
+
+
+def test_monday_was_day_one_at_the_new_job() -> None:
+    out = _extract(
+        "Meera: I joined Verdant Labs in March.",
+        "Meera: I got it AND I already started. Monday was day one at Verdant Labs",
+    )
+    assert ("Meera", "first_day_at", "Verdant Labs") in _relations(out)
+    assert _relations(out)[("Meera", "first_day_at", "Verdant Labs")][2] == "2024-03-04"
+
+
+def test_day_one_of_something_else_is_nobodys_first_day() -> None:
+    out = _extract("Meera: Today was day one of the festival and it rained")
+    assert not any("first day" in value for _, value in _events(out))
+    assert not any(label == "first_day_at" for _, label, _ in _relations(out))
+
+
+# -- trips asked about ---------------------------------------------------------------------------
+
+
+def test_how_was_a_place_says_the_one_asked_was_there() -> None:
+    out = _extract(
+        "Priya: hi Tess", "Tess: hi!", "Priya: Tess how was Porto!! I need a full report"
+    )
+    assert ("Tess", "visited", "Porto") in _relations(out)
+    assert _types(out)["Porto"] == "place"
+
+
+@pytest.mark.parametrize("asked", ["how was Marcus?", "how was work?", "how is Denver?"])
+def test_how_was_someone_or_something_else_is_no_visit(asked: str) -> None:
+    out = _extract("Priya: hi Tess", "Tess: hi!", f"Priya: {asked}")
+    assert not any(label == "visited" for _, label, _ in _relations(out))
+
+
+# -- answers that lean on the question ---------------------------------------------------------
+
+
+def test_a_bare_title_answers_what_are_you_reading() -> None:
+    out = _extract(
+        "Nadia: what are you reading these days? I need something for the train",
+        "Sam: Lessons in Chemistry! finally got to it. the main character is my new hero",
+    )
+    assert ("Sam", "reads", "Lessons in Chemistry") in _relations(out)
+    assert _types(out)["Lessons in Chemistry"] == "product"
+    assert ("Lessons in Chemistry", "category", "book") in _facts(out)
+
+
+def test_a_game_title_stops_at_the_comma() -> None:
+    out = _extract("Sam: so what are you playing?", "Nadia: Baldur's Gate 3, obviously")
+    assert ("Nadia", "plays", "Baldur's Gate 3") in _relations(out)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("what are you driving these days?", "yep. the minivan life chose me"),
+        ("what are you reading?", "Nothing, I'm too tired"),
+        ("what did you think of Dune?", "Dune Messiah is better"),
+        ("what are you reading?", "Lessons in Chemistry! finally got to it."),  # own question
+    ],
+)
+def test_no_statement_without_a_bare_name_answering_the_other_speaker(
+    question: str, answer: str
+) -> None:
+    speakers = ("Sam", "Sam") if "finally" in answer else ("Sam", "Nadia")
+    out = _extract(f"{speakers[0]}: {question}", f"{speakers[1]}: {answer}")
+    assert not any(
+        label in ("reads", "drives", "plays", "watches") for _, label, _ in _relations(out)
+    )
+
+
+# -- messages written without capitals -------------------------------------------------------
+
+
+def test_names_the_careful_writer_capitalises_are_given_back_to_the_lower_case_writer() -> None:
+    window = _window(
+        "Bernie: Did Frank Ferraro look after the dog, or Denise?",
+        "Walt: frank ferraro did. denise was in traverse city and i owe him",
+        "Bernie: Ha! Tell Frank Ferraro I said thanks.",
+    )
+    fixed, lowered = truecase_window(window)
+    assert lowered == frozenset({"m1"})
+    assert fixed[1].text == ("Frank Ferraro did. Denise was in traverse city and I owe him")
+    assert len(fixed[1].text) == len(window[1].text)
+    assert fixed[0] == window[0]
+    assert fixed[2] == window[2]
+
+
+def test_only_names_and_places_are_capitalised_not_a_brands_words() -> None:
+    window = _window(
+        "Nadia: I can see you're on our Fibre 500 plan at the Leeds address, Oliver.",
+        "Oliver: its the fibre hub x2 router and i'm in leeds, hannah works from home",
+        "Nadia: Thanks. Is Hannah on the account?",
+    )
+    fixed, _ = truecase_window(window)
+    assert fixed[1].text == ("its the fibre hub x2 router and I'm in Leeds, Hannah works from home")
+
+
+def test_a_lower_case_writers_names_become_entities() -> None:
+    out = (
+        LocalExtractor()
+        .extract(
+            _window(
+                "Bernie: Who looked after Duke? Was it Frank Ferraro from next door?",
+                "Walt: frank ferraro did. he's been my neighbor 30 years, retired fireman",
+            )
+        )
+        .extraction
+    )
+    assert "Frank Ferraro" in _types(out)
+    assert _types(out)["Frank Ferraro"] == "person"
+
+
+@pytest.mark.parametrize(
+    ("text", "lower"),
+    [("ok ok. i was out front raking", True), ("ok", False), ("OK I was out", False)],
+)
+def test_what_counts_as_written_in_lower_case(text: str, lower: bool) -> None:
+    assert is_lower_case(text) is lower
+
+
+# -- types ------------------------------------------------------------------------------------
+
+
+def test_leaving_a_big_city_is_leaving_a_place() -> None:
+    out = _extract(
+        "Priya: so you're really leaving Dallas. how do you feel",
+        "Meera: kinda sad honestly? I've taught at Cedar Ridge High School for seven years",
+    )
+    assert _types(out)["Dallas"] == "place"
+    assert _types(out)["Cedar Ridge High School"] == "organization"
+
+
+def test_a_canadian_province_is_a_place() -> None:
+    out = _extract("Walt: my cousin drove all the way from Nova Scotia for the funeral")
+    assert _types(out).get("Nova Scotia") == "place"
