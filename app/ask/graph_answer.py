@@ -32,10 +32,11 @@ from app.ask.phrasing import date_phrase, describe, said_phrase, subject_phrase
 from app.ask.predicates import MatchTable, PredicateMatcher
 from app.ask.question import Expect, Question
 from app.domain.normalize import normalize_name
+from app.extract.local.lexicon import KIN
 
 __all__ = ["MIN_SCORE", "FactAnswer", "GraphAnswerer", "Scored"]
 
-MIN_SCORE: Final = 0.55
+MIN_SCORE: Final = 0.45
 #: Other values of the best predicate join the answer when they score this share of the best.
 SAME_PREDICATE_SHARE: Final = 0.85
 MAX_VALUES: Final = 3
@@ -47,6 +48,14 @@ MAX_HOPS: Final = 3
 EVIDENCE_WORD: Final = 0.6
 COVERAGE_WEIGHT: Final = 0.8
 _MAX_ENTITIES: Final = 3
+#: A question word naming a relative ("brother") that neither the statement nor the hop to it
+#: names: the question is about someone else, and this statement answers it this much.
+OTHER_PERSON: Final = 0.3
+KIN_NAMED: Final = 0.8
+KIN_WORDS: Final = frozenset(KIN) | {"neighbour", "neighbor", "roommate", "flatmate", "housemate"}
+#: Evidence beyond this many messages is a conversation, not the sentence that says it.
+MAX_EVIDENCE: Final = 3
+_EVERYWHERE: Final = frozenset({"talks_with"})
 _WORD: Final = re.compile(r"[^\W_]+")
 
 _PLACES: Final = frozenset({"place", "location", "city", "country", "gpe", "loc", "region"})
@@ -167,7 +176,10 @@ class GraphAnswerer:
         via = table.word_scores(hop.predicate) if hop else (0.0,) * len(words)
         per_word = []
         adds = False  # the statement itself covers a word the hop does not
+        someone_else = False  # "Ines's brother": a statement of Ines herself answers nothing
         for i, word in enumerate(words):
+            if word in KIN_WORDS and max(own[i], via[i]) < KIN_NAMED:
+                someone_else = True
             if normalize_name(word) in value:  # "when" dates the value; else it is no answer
                 per_word.append(1.0 if question.expects is Expect.DATE else 0.0)
                 continue
@@ -186,6 +198,8 @@ class GraphAnswerer:
         if ended != question.past:
             score *= 0.7 if ended else 0.85
         score *= 0.9 + 0.1 * min(1.0, statement.confidence)
+        if someone_else:
+            score *= OTHER_PERSON
         return Scored(statement, min(1.0, score) * (HOP_SHARE if hop else 1.0), hop)
 
 
@@ -215,8 +229,12 @@ def _fit(expects: Expect, s: Statement) -> float:
 
 
 def _evidence_words(statement: Statement) -> set[str]:
-    """The words of the sentence that says the statement (around its value), case-folded."""
+    """The words of the sentence that says the statement (around its value), case-folded. None
+    for a statement said all over a conversation (who talks with whom): its messages say
+    everything, so they say nothing of it."""
     out: set[str] = set()
+    if statement.predicate in _EVERYWHERE or len(statement.evidence) > MAX_EVIDENCE:
+        return out
     value = statement.value.casefold()
     for evidence in statement.evidence:
         sentences = re.split(r"(?<=[.!?])\s+|\n+", evidence.text)

@@ -60,6 +60,9 @@ _CUES: Final[dict[str, frozenset[str]]] = {
         "phone": {"phone", "number", "call", "text"},
         "spouse": {"wife", "husband", "married", "spouse"},
         "partner": {"girlfriend", "boyfriend", "partner", "dating"},
+        "roommate": {"roommate", "flatmate", "housemate"},
+        "neighbor": {"neighbour", "neighbor"},
+        "neighbour": {"neighbour", "neighbor"},
     }.items()
 }
 

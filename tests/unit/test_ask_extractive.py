@@ -322,3 +322,57 @@ async def test_passages_of_conversations_the_person_is_not_in_do_not_answer_abou
     _, other = await _answer(answerer, "What car does Maya drive?", [elsewhere], knowledge=GRAPH)
     assert other.sources is not None
     assert [p.message_id for p in other.sources] == ["msg_x"]
+
+
+JONAH = EntityRef("e_jonah", "Jonah", "person")
+CIAN = EntityRef("e_cian", "Cian", "person")
+MAYA_TOO = EntityRef("e_maya", "Maya", "person")
+JONAH_GRAPH = MemoryKnowledge(
+    [
+        Statement(
+            "r1", "relation", JONAH, "lives_in", "Boston", other=BOSTON, value_type="place",
+            evidence=(said(50, "Jonah", "Boston in March is grey, grey, grey.", 4),),
+        ),
+        Statement(
+            "r2", "relation", JONAH, "roommate_of", "Cian", other=CIAN, value_type="person",
+            evidence=(said(51, "Jonah", "Cian and I finally fixed the boiler in our flat.", 4),),
+        ),
+        Statement(
+            "r3", "relation", JONAH, "talks_with", "Maya", other=MAYA_TOO, value_type="person",
+            evidence=tuple(
+                said(60 + i, s, t, 6)
+                for i, (s, t) in enumerate(
+                    [("Maya", "Owen proposed!!!"), ("Jonah", "WHAT"), ("Maya", "at the lake"),
+                     ("Jonah", "so happy for you"), ("Maya", "I said yes obviously")]
+                )
+            ),
+        ),
+    ],
+)  # fmt: skip
+
+
+async def test_a_question_about_a_relative_is_not_answered_by_the_persons_own_statement(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    """Jonah lives in Boston; nothing says where his sister lives, so Boston is no answer."""
+    _, own = await _answer(answerer, "In which city does Jonah live?", knowledge=JONAH_GRAPH)
+    assert own.method is AnswerMethod.FACT
+    assert own.text == "Boston [1]."
+    for asked in ("Where does Jonah's sister live?", "What city does Jonah's mom live in?"):
+        _, other = await _answer(answerer, asked, knowledge=JONAH_GRAPH)
+        assert other.method is not AnswerMethod.FACT, asked
+
+
+async def test_a_flatmate_is_a_roommate(answerer: ExtractiveAnswerer) -> None:
+    _, answer = await _answer(answerer, "Who is Jonah's flatmate?", knowledge=JONAH_GRAPH)
+    assert answer.method is AnswerMethod.FACT
+    assert answer.text == "Cian [1]."
+
+
+async def test_who_talks_with_whom_is_no_evidence_for_what_their_messages_say(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    """Their messages say "proposed", but talking with Maya says nothing of who proposed."""
+    _, answer = await _answer(answerer, "Who proposed to Jonah?", knowledge=JONAH_GRAPH)
+    assert answer.method is not AnswerMethod.FACT
+    assert "Maya" not in answer.text

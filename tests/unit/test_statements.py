@@ -78,6 +78,12 @@ def _types(out: Extraction) -> dict[str, str]:
         ("on the 31st", "past", "2024-01-31"),  # February has none
         ("recently", "past", None),
         ("may", "future", None),  # the verb, far more often than the month
+        # The present speaks of what is scheduled: the next one, unless it is just past.
+        ("in October", "present", "2024-10"),  # not the October five months back
+        ("in January", "present", "2024-01"),  # two months back: that one
+        ("on December 20", "present", "2023-12-20"),  # over nine months ahead: the last one
+        ("last October", "present", "2023-10"),
+        ("next February", "present", "2025-02"),
     ],
 )
 def test_date_phrases_resolve_against_the_message_time_with_their_precision(
@@ -102,6 +108,12 @@ def test_first_person_statements_become_facts_and_relations_with_their_dates() -
     assert ("Maya", "pet", "Kiwi") in facts
     assert relations[("Jonah", "works_at", "Fenwick Labs")][0] == "2024-03"
     assert "Kiwi" not in _types(out)  # a pet's name, not a person
+
+
+def test_a_start_date_said_in_november_is_next_january() -> None:
+    said = date(2023, 11, 19)
+    assert resolve("January 8", said, "present") == "2024-01-08"
+    assert resolve("April 17th", date(2024, 8, 20), "present") == "2024-04-17"  # four months
 
 
 def test_third_person_statements_resolve_kin_and_start_a_state() -> None:

@@ -126,14 +126,32 @@ def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+PRESENT_BACK: Final = 180  # days
+PRESENT_AHEAD: Final = 270
+
+
+_LAST_NEXT_MONTH_RE: Final = re.compile(
+    r"\b(?P<which>last|next)\s+(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b"
+)
+
+
 def _year_for(month: int, said: date, tense: Tense, day: int | None) -> int:
     """The year of a bare month (and day): the last one before the message in a past clause,
-    the next one in a future clause, the message's own year otherwise."""
+    the next one in a future clause; otherwise, as the present speaks of what is scheduled more
+    than of what is past, the next one unless it is more than ``PRESENT_BACK`` days gone ("I start
+    January 8" said in November is next January; "the wedding is in October" said in March this
+    October) or more than ``PRESENT_AHEAD`` away ("December" said on 5 January is last one)."""
     when, now = (month, day or 0), (said.month, said.day if day else 0)
     if tense == "past" and when > now:
         return said.year - 1
     if tense == "future" and when < now:
         return said.year + 1
+    if tense == "present":
+        days = (month - said.month) * 30.5 + ((day or said.day) - said.day)
+        if days > PRESENT_AHEAD:
+            return said.year - 1
+        if days < -PRESENT_BACK:
+            return said.year + 1
     return said.year
 
 
@@ -149,6 +167,8 @@ def resolve(phrase: str, said: date, tense: Tense = "present") -> str | None:
         return None
     if m := _ISO_RE.search(text):
         return m.group()
+    if m := _LAST_NEXT_MONTH_RE.search(text):  # "last October" in a present clause too
+        tense = "past" if m["which"] == "last" else "future"
     if m := _FIXED_RE.search(text):
         return _day(said + timedelta(days=_FIXED[m.group()]))
     if m := _AGO_RE.search(text):
