@@ -90,6 +90,8 @@ class GraphAnswerer:
         words, named = set(question.words), set(runs)
         ranked: list[tuple[float, EntityRef]] = []
         for entity in found:
+            if normalize_name(entity.name) in KIN_WORDS:
+                continue  # "Mum", as someone calls her: no one the question can name by it
             if entity.keys & named:
                 strength = 1.0
             elif entity.type == "person" and any(k.split()[0] in words for k in entity.keys):

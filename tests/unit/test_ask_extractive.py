@@ -327,6 +327,8 @@ async def test_passages_of_conversations_the_person_is_not_in_do_not_answer_abou
 JONAH = EntityRef("e_jonah", "Jonah", "person")
 CIAN = EntityRef("e_cian", "Cian", "person")
 MAYA_TOO = EntityRef("e_maya", "Maya", "person")
+MUM = EntityRef("e_mum", "Mum", "person")  # someone's mother, as they call her
+LEEDS = EntityRef("e_leeds", "Leeds", "place")
 JONAH_GRAPH = MemoryKnowledge(
     [
         Statement(
@@ -336,6 +338,10 @@ JONAH_GRAPH = MemoryKnowledge(
         Statement(
             "r2", "relation", JONAH, "roommate_of", "Cian", other=CIAN, value_type="person",
             evidence=(said(51, "Jonah", "Cian and I finally fixed the boiler in our flat.", 4),),
+        ),
+        Statement(
+            "r4", "relation", MUM, "lives_in", "Leeds", other=LEEDS, value_type="place",
+            evidence=(said(70, "Cian", "Mum still lives in Leeds, never leaving", 7),),
         ),
         Statement(
             "r3", "relation", JONAH, "talks_with", "Maya", other=MAYA_TOO, value_type="person",
@@ -358,7 +364,8 @@ async def test_a_question_about_a_relative_is_not_answered_by_the_persons_own_st
     _, own = await _answer(answerer, "In which city does Jonah live?", knowledge=JONAH_GRAPH)
     assert own.method is AnswerMethod.FACT
     assert own.text == "Boston [1]."
-    for asked in ("Where does Jonah's sister live?", "What city does Jonah's mom live in?"):
+    questions = ("Where does Jonah's sister live?", "What city does Jonah's mom live in?")
+    for asked in (*questions, "Where does Jonah's mum live?"):  # nor by anyone's "Mum"
         _, other = await _answer(answerer, asked, knowledge=JONAH_GRAPH)
         assert other.method is not AnswerMethod.FACT, asked
 

@@ -237,3 +237,18 @@ def test_leaving_a_big_city_is_leaving_a_place() -> None:
 def test_a_canadian_province_is_a_place() -> None:
     out = _extract("Walt: my cousin drove all the way from Nova Scotia for the funeral")
     assert _types(out).get("Nova Scotia") == "place"
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("I'm just a humble UX designer at Brightwell", "UX designer"),
+        ("I'm a proud nurse", "nurse"),
+        ("my sister Mia is a glorified receptionist at the clinic", "receptionist"),
+    ],
+)
+def test_a_role_is_what_it_is_not_how_it_is_held(text: str, role: str) -> None:
+    occupations = {
+        v for (_, field, v) in _facts(_extract(f"Tess: {text}")) if field == "occupation"
+    }
+    assert occupations == {role}

@@ -19,6 +19,7 @@ from app.domain.models import WindowMessage
 from app.extract.local.clauses import BELIEFS, CLAUSE_DEPS, blocked, is_question, noun_value
 from app.extract.local.lexicon import CHAT_WORDS, KIN, OCCUPATIONS, PETS
 from app.extract.local.subjects import Subject, first_name, name_of, owner_of, subject_of, who
+from app.extract.local.values import without_passing
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -48,9 +49,6 @@ _JUDGEMENTS: Final = frozenset(
         "guy", "girl", "one", "thing", "lot", "bit", "kind", "type", "fool", "liar", "nerd",
     }
 )  # fmt: skip
-_PASSING: Final = frozenset(
-    {"new", "first", "former", "current", "old", "future", "proper", "real"}
-)
 
 
 def read_descriptions(reader: WindowReader, message: WindowMessage, doc: Doc) -> None:
@@ -117,9 +115,8 @@ def _copula(reader: WindowReader, message: WindowMessage, be: Token) -> None:
     value = noun_value(attr)
     if value is None or attr.lemma_.casefold() in _JUDGEMENTS:
         return
+    value = without_passing(value)
     words = value.casefold().split()
-    while len(words) > 1 and words[0] in _PASSING:
-        words, value = words[1:], value.split(" ", 1)[1]
     field = "occupation" if words[-1] in OCCUPATIONS or value.casefold() in OCCUPATIONS else "is_a"
     reader.b.fact(
         subject.key, field, value, confidence=subject.confidence - 0.05, message_id=message.id

@@ -18,6 +18,7 @@ from app.extract.local.lexicon import OCCUPATIONS, ROLE_TITLES
 from app.extract.local.patterns import ADV, BE, SUBJECT, obj, slot
 from app.extract.local.reader import FIRST_PERSON, WindowReader
 from app.extract.local.template import Template
+from app.extract.local.values import without_passing
 
 __all__ = ["find_roles"]
 
@@ -107,6 +108,7 @@ def _read_role(text: str, start: int) -> _Role | None:
         end = token.end()
     while words and words[-1].casefold() == "of":
         words.pop()
+    words = without_passing(" ".join(words)).split()
     if not words:
         return None
     lowered = {w.casefold() for w in words}

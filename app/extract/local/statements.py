@@ -24,7 +24,12 @@ from app.extract.local.roles import find_roles
 from app.extract.local.rules import FACT_RULES, FactRule
 from app.extract.local.structure import find_structure
 from app.extract.local.template import Template, clean_cap, restore
-from app.extract.local.values import clean_values, normalize_date, normalize_money
+from app.extract.local.values import (
+    clean_values,
+    normalize_date,
+    normalize_money,
+    without_passing,
+)
 
 __all__ = ["apply_rules"]
 
@@ -274,7 +279,7 @@ def _apply_relation(
     if groups.get("ver"):
         reader.fact(target, "version", groups["ver"], confidence, message, template)
     if groups.get("role"):
-        role = " ".join(groups["role"].split())
+        role = without_passing(" ".join(groups["role"].split()))
         field = "employer_role" if role.split()[-1].casefold() in ROLE_TITLES else "occupation"
         reader.fact(key, field, role, confidence, message, template)
     studied = (groups.get("field") or groups.get("field2") or "").strip()

@@ -167,6 +167,21 @@ def gerund(verb: str) -> str:
     return v + "ing"
 
 
+# Words before a role that say how it is held or seen, not what it is ("a humble UX designer").
+PASSING: Final = frozenset(
+    {"new", "first", "former", "current", "old", "future", "proper", "real", "humble", "simple",
+     "lowly", "mere", "glorified", "proud", "fancy", "official", "actual", "just"}
+)  # fmt: skip
+
+
+def without_passing(role: str) -> str:
+    """ "humble UX designer" → "UX designer"; a role of one word stays."""
+    words = role.split()
+    while len(words) > 1 and words[0].casefold() in PASSING:
+        words = words[1:]
+    return " ".join(words)
+
+
 def clean_values(raw: str, slots: list[Slot], mode: str) -> list[str]:
     """Free text after a verb as fact values: cut at the clause's end, split lists, drop filler.
 
