@@ -199,6 +199,18 @@ def test_only_names_and_places_are_capitalised_not_a_brands_words() -> None:
     assert fixed[1].text == ("its the fibre hub x2 router and I'm in Leeds, Hannah works from home")
 
 
+def test_a_word_the_careful_writer_twice_uses_as_a_name_is_one() -> None:
+    window = _window(
+        "Bernie: Oh, poor Duke. How old is Duke now?",
+        "Walt: eleven in april. duke and i have the same knees",
+        "Bernie: Give Duke a scratch from me. And how is the Fibre 500 plan?",
+        "Walt: the fibre plan is fine, the hub blinks",
+    )
+    fixed, _ = truecase_window(window)
+    assert fixed[1].text == "eleven in april. Duke and I have the same knees"
+    assert fixed[3].text == window[3].text  # "Fibre" never stands alone
+
+
 def test_a_lower_case_writers_names_become_entities() -> None:
     out = (
         LocalExtractor()

@@ -7,8 +7,11 @@ back the capitals of:
 
 - names that the window's other messages, written with capitals, capitalise in the middle of a
   sentence: runs of two or three words ("Traverse City"), and single words that are given
-  names or places ("Denise", "Leeds") which those messages never write in lower case;
+  names or places ("Denise", "Leeds"), or stand alone as names twice ("Duke"), which those
+  messages never write in lower case;
 - the speakers' own names ("walt" where the speaker label is "Walt");
+- the names that cues announce, as ``app.extract.local.chat`` reads them ("my daughter denise",
+  "moved to lyon");
 - "i", "i'm", "i've" and the like.
 
 Nothing inside an e-mail or web address changes. Only the case of a letter changes, so every
@@ -21,10 +24,12 @@ lower-case cues keep working.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Final
 
 from app.domain.models import WindowMessage
+from app.extract.local.chat import truecase_kin_names, truecase_places
 from app.extract.local.gazetteer import is_known_place
 from app.extract.local.lexicon import CHAT_WORDS, KIN
 from app.extract.local.names import FEMALE_NAMES, MALE_NAMES
@@ -40,6 +45,7 @@ _MID_SENTENCE_NAME: Final = re.compile(
 _LOWER_WORD: Final = re.compile(r"(?<![\w'-])[a-z\u00e0-\u00ff][\w'-]*")
 _ADDRESS: Final = re.compile(r"\S*(?:@|://|www\.)\S*|\S+\.(?:com|org|net|io)\b\S*")
 _I: Final = re.compile(r"(?<![\w'-])i(?=(?:'(?:m|ve|ll|d)\b)|\s|[,.!?;:]|$)")
+_ALONE: Final = 2  # times a word must stand alone as a name to be one
 _MIN_WORDS: Final = 3  # a message this short says too little to tell how its writer writes
 _NEVER: Final = frozenset(STOP_WORDS | CHAT_WORDS | set(KIN)) | {
     "mom", "mum", "dad", "mommy", "daddy", "mama", "papa", "grandma", "grandpa", "nana",
@@ -54,20 +60,27 @@ def is_lower_case(text: str) -> bool:
 
 def _names(messages: Iterable[WindowMessage]) -> dict[str, str]:
     """casefolded name (one to three words) → its capitalised form, as the careful writers of
-    the window write it; a word they also write in lower case is no name."""
+    the window write it; a word they also write in lower case is no name, and one word that is
+    no given name or place must stand alone there twice ("Duke", not "Fibre 500")."""
     capital: dict[str, str] = {}
+    alone: Counter[str] = Counter()
     lower: set[str] = set()
     for message in messages:
         if is_lower_case(message.text) or message.text.isupper():
             continue
         lower.update(_LOWER_WORD.findall(message.text))
         for m in _MID_SENTENCE_NAME.finditer(message.text):
-            capital.setdefault(m["name"].casefold(), m["name"])
+            form = m["name"].casefold()
+            capital.setdefault(form, m["name"])
+            if not re.match(r"\s*[\w(]", message.text[m.end() :]) or re.match(
+                r"\s+[a-z]", message.text[m.end() :]
+            ):
+                alone[form] += 1
     return {
         form: name
         for form, name in capital.items()
         if not (set(form.split()) & _NEVER)
-        and (" " in form or (form not in lower and _is_name(form)))
+        and (" " in form or (form not in lower and (_is_name(form) or alone[form] >= _ALONE)))
     }
 
 
@@ -123,6 +136,8 @@ def truecase_window(
     for message in window:
         if message.id in lowered:
             text = _capitalise(message.text, names)
+            cued = truecase_kin_names(truecase_places(text))  # "my daughter denise"
+            text = cued if len(cued) == len(text) else text
             if text != message.text:
                 message = message.model_copy(update={"text": text})
         out.append(message)
