@@ -74,7 +74,7 @@ def check_file(path: Path, people: dict[str, str]) -> list[str]:
 def main() -> int:
     bad = False
     total_q: Counter[str] = Counter()
-    for split in ("tuned", "blind"):
+    for split in ("tuned", "blind", "fresh"):
         people: dict[str, str] = {}
         for path in sorted((HERE / split).glob("*.json")):
             errors = check_file(path, people)

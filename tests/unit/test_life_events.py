@@ -1,7 +1,6 @@
-"""Life events told the way people tell them in chat, and the messages written without
-capitals (issue 14): births, babies due, first days, trips asked about, answers that lean on the
-question, and the names a lower-case writer leaves for the reader. Conversations written for
-these tests; the message day is Sunday 10 March 2024."""
+"""Life events told the way people tell them in chat (issue 14): births, babies due, first days,
+trips asked about, answers that lean on the question, roles, and two types. Conversations
+written for these tests; the message day is Sunday 10 March 2024."""
 
 from __future__ import annotations
 
@@ -9,17 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.domain.models import Extraction, WindowMessage
-from app.extract.local.casing import is_lower_case, truecase_window
-from app.extract.local.extractor import LocalExtractor
-from tests.unit.test_statements import SUNDAY, _extract, _facts, _relations, _types
-
-
-def _window(*lines: str) -> list[WindowMessage]:
-    return [
-        WindowMessage(id=f"m{i}", seq=i, speaker=s, text=t, timestamp=SUNDAY)
-        for i, (s, _, t) in enumerate(line.partition(": ") for line in lines)
-    ]
+from app.domain.models import Extraction
+from tests.unit.test_statements import _extract, _facts, _relations, _types
 
 
 def _birthdays(out: Extraction) -> dict[str, str]:
@@ -170,68 +160,6 @@ def test_no_statement_without_a_bare_name_answering_the_other_speaker(
     assert not any(
         label in ("reads", "drives", "plays", "watches") for _, label, _ in _relations(out)
     )
-
-
-# -- messages written without capitals -------------------------------------------------------
-
-
-def test_names_the_careful_writer_capitalises_are_given_back_to_the_lower_case_writer() -> None:
-    window = _window(
-        "Bernie: Did Frank Ferraro look after the dog, or Denise?",
-        "Walt: frank ferraro did. denise was in traverse city and i owe him",
-        "Bernie: Ha! Tell Frank Ferraro I said thanks.",
-    )
-    fixed, lowered = truecase_window(window)
-    assert lowered == frozenset({"m1"})
-    assert fixed[1].text == ("Frank Ferraro did. Denise was in traverse city and I owe him")
-    assert len(fixed[1].text) == len(window[1].text)
-    assert fixed[0] == window[0]
-    assert fixed[2] == window[2]
-
-
-def test_only_names_and_places_are_capitalised_not_a_brands_words() -> None:
-    window = _window(
-        "Nadia: I can see you're on our Fibre 500 plan at the Leeds address, Oliver.",
-        "Oliver: its the fibre hub x2 router and i'm in leeds, hannah works from home",
-        "Nadia: Thanks. Is Hannah on the account?",
-    )
-    fixed, _ = truecase_window(window)
-    assert fixed[1].text == ("its the fibre hub x2 router and I'm in Leeds, Hannah works from home")
-
-
-def test_a_word_the_careful_writer_twice_uses_as_a_name_is_one() -> None:
-    window = _window(
-        "Bernie: Oh, poor Duke. How old is Duke now?",
-        "Walt: eleven in april. duke and i have the same knees",
-        "Bernie: Give Duke a scratch from me. And how is the Fibre 500 plan?",
-        "Walt: the fibre plan is fine, the hub blinks",
-    )
-    fixed, _ = truecase_window(window)
-    assert fixed[1].text == "eleven in april. Duke and I have the same knees"
-    assert fixed[3].text == window[3].text  # "Fibre" never stands alone
-
-
-def test_a_lower_case_writers_names_become_entities() -> None:
-    out = (
-        LocalExtractor()
-        .extract(
-            _window(
-                "Bernie: Who looked after Duke? Was it Frank Ferraro from next door?",
-                "Walt: frank ferraro did. he's been my neighbor 30 years, retired fireman",
-            )
-        )
-        .extraction
-    )
-    assert "Frank Ferraro" in _types(out)
-    assert _types(out)["Frank Ferraro"] == "person"
-
-
-@pytest.mark.parametrize(
-    ("text", "lower"),
-    [("ok ok. i was out front raking", True), ("ok", False), ("OK I was out", False)],
-)
-def test_what_counts_as_written_in_lower_case(text: str, lower: bool) -> None:
-    assert is_lower_case(text) is lower
 
 
 # -- types ------------------------------------------------------------------------------------

@@ -35,7 +35,6 @@ from collections.abc import Sequence
 from app.domain.models import WindowMessage
 from app.extract.base import ExtractResult
 from app.extract.local.builder import Builder
-from app.extract.local.casing import truecase_window
 from app.extract.local.clauses import read_clauses
 from app.extract.local.descriptions import read_descriptions
 from app.extract.local.gazetteer import retype_by_gazetteer
@@ -63,7 +62,6 @@ class LocalExtractor:
         self, window: Sequence[WindowMessage], *, context: Sequence[WindowMessage] = ()
     ) -> ExtractResult:
         builder = Builder()
-        window, lowered = truecase_window(window, context)
         texts = [m.text for m in window]
         docs = parse(texts) if any(t.strip() for t in texts) else None
         people: list[str] | None = None
@@ -79,7 +77,7 @@ class LocalExtractor:
                 ]
             return people
 
-        reader = WindowReader(builder, window, context_people=context_people, lowercase_ids=lowered)
+        reader = WindowReader(builder, window, context_people=context_people)
         if docs is None:
             return ExtractResult(builder.build())
         for message, doc in zip(window, docs, strict=True):

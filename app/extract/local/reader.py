@@ -67,10 +67,8 @@ class WindowReader:
         window: Sequence[WindowMessage],
         *,
         context_people: Callable[[], list[str]] = list,
-        lowercase_ids: frozenset[str] = frozenset(),
     ) -> None:
         self.b = builder
-        self._lowercase_ids = lowercase_ids  # messages written all in lower case
         self._context_people = context_people
         self._recent: dict[str, int] = {}  # person key → index of the message last naming it
         self._message_index = -1
@@ -288,11 +286,9 @@ class WindowReader:
                         NerSpan(span.start - start, span.end - start, span.label, span.text)
                     )
             sentence = text[start:end]
-            lowercase = message.id in self._lowercase_ids or not re.search(
-                r"[A-Z]", sentence.replace("I", "")
-            )
+            lowercase = not re.search(r"[A-Z]", sentence.replace("I", ""))
             template = Template.build(
-                sentence, local, self._known_names(lowercase), self._lowercase, lowercase=lowercase
+                sentence, local, self._known_names(lowercase), self._lowercase
             )
             self._read_sentence(message, template, apply)
 

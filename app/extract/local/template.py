@@ -159,15 +159,11 @@ class Template:
         spans: list[NerSpan],
         known: Known | None,
         lowercase_words: frozenset[str] = frozenset(),
-        *,
-        lowercase: bool | None = None,
     ) -> Template:
         """Replace entity spans (and known person names the recogniser missed) with slots.
 
         ``lowercase_words`` are words the window also writes in lower case: a capitalised one
         at the start of a sentence ("Vegan, noted!") is then a common word, not a name.
-        ``lowercase``: the sentence was written all in lower case (before ``app.extract.local
-        .casing`` gave names back their capitals); None: tell from the sentence.
         """
         marks: list[tuple[int, int, str, bool, str | None]] = []
         blocked = [(m.start(), m.end()) for m in EMAIL_RE.finditer(sentence)]
@@ -224,9 +220,7 @@ class Template:
         parts.append(sentence[pos:])
         text = "".join(parts).replace("\u2019", "'").replace("\u2018", "'")
         text = re.sub(r"(?<![\w'])(?:i|Im|im)(?=\s|'|$)", _fix_i, text)
-        if lowercase is None:
-            lowercase = not re.search(r"[A-Z]", sentence.replace("I", ""))
-        if lowercase:
+        if not re.search(r"[A-Z]", sentence.replace("I", "")):
             text = truecase_kin_names(truecase_places(text))
         return cls(text, slots)
 
