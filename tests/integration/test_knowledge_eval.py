@@ -31,19 +31,19 @@ MINI = Path(__file__).resolve().parents[1] / "fixtures" / "knowledge_mini"
 #: the resolver and the answerer improve (the issue's targets: fact coverage >= 0.40, answer F1
 #: >= 0.30, type precision >= 0.90, resolution precision 1.0 and recall >= 0.9).
 FLOORS: Final = {
-    # measured 2026-12-07, session 3 (ADR 0021: pets across a conversation, speakers' full
-    # names, milestones, surnames in resolution, more given names; then a review's trust
-    # fixes): 0.380, 0.348, 0.509, 0.830, 0.857, 1.000 (7/7 pairs), 1.000 (7/7)
+    # measured 2026-12-08, session 4 (ADR 0022: life events as chat tells them, answers that
+    # lean on a question, fact answers with a lower bar and a relative check, present-tense
+    # dates ahead): 0.411, 0.391, 0.540, 0.833, 0.865, 1.000 (7/7 pairs), 1.000 (7/7)
     "tuned": {
-        "fact_coverage": 0.36,
-        "answer_f1": 0.33,
-        "cites_gold": 0.48,
+        "fact_coverage": 0.39,
+        "answer_f1": 0.37,
+        "cites_gold": 0.52,
         "entities_found": 0.81,
-        "type_precision": 0.83,
+        "type_precision": 0.84,
         "resolution_precision": 1.0,  # no two different people fused: the issue's bar
         "resolution_recall": 0.85,  # one pair of seven may be lost, not more
     },
-    # measured the same day: 0.367, 0.298, 0.494, 0.857, 0.700, 1.000 (1/1), 0.333 (1/3)
+    # measured the same day: 0.367, 0.299, 0.494, 0.857, 0.700, 1.000 (1/1), 0.333 (1/3)
     "blind": {
         "fact_coverage": 0.35,
         "answer_f1": 0.28,
