@@ -52,7 +52,14 @@ _MAX_ENTITIES: Final = 3
 #: names: the question is about someone else, and this statement answers it this much.
 OTHER_PERSON: Final = 0.3
 KIN_NAMED: Final = 0.8
-KIN_WORDS: Final = frozenset(KIN) | {"neighbour", "neighbor", "roommate", "flatmate", "housemate"}
+KIN_WORDS: Final = frozenset(
+    part
+    for word, (label, _) in KIN.items()
+    if label != "manages"  # "report", "assistant": words of work as often as people
+    for part in word.split("-")
+    if part not in ("in", "law", "great", "half", "step", "co", "founder", "worker")
+) | {"neighbour", "neighbor", "roommate", "flatmate", "housemate", "ex", "landlord", "landlady",
+     "laws", "stepmum", "stepdad", "mate", "fiance", "fiancé", "fiancée"}  # fmt: skip
 #: Evidence beyond this many messages is a conversation, not the sentence that says it.
 MAX_EVIDENCE: Final = 3
 _EVERYWHERE: Final = frozenset({"talks_with"})

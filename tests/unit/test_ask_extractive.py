@@ -364,7 +364,12 @@ async def test_a_question_about_a_relative_is_not_answered_by_the_persons_own_st
     _, own = await _answer(answerer, "In which city does Jonah live?", knowledge=JONAH_GRAPH)
     assert own.method is AnswerMethod.FACT
     assert own.text == "Boston [1]."
-    questions = ("Where does Jonah's sister live?", "What city does Jonah's mom live in?")
+    questions = (
+        "Where does Jonah's sister live?",
+        "What city does Jonah's mom live in?",
+        "Where do Jonah's in-laws live?",
+        "Where does Jonah's ex live?",
+    )
     for asked in (*questions, "Where does Jonah's mum live?"):  # nor by anyone's "Mum"
         _, other = await _answer(answerer, asked, knowledge=JONAH_GRAPH)
         assert other.method is not AnswerMethod.FACT, asked

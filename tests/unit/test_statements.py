@@ -81,7 +81,9 @@ def _types(out: Extraction) -> dict[str, str]:
         # The present speaks of what is scheduled: the next one, unless it is just past.
         ("in October", "present", "2024-10"),  # not the October five months back
         ("in January", "present", "2024-01"),  # two months back: that one
-        ("on December 20", "present", "2023-12-20"),  # over nine months ahead: the last one
+        ("on December 20", "present", "2024-12-20"),  # nine months ahead: still this one
+        ("last March", "present", "2023-03"),  # said in March: a year ago
+        ("next March", "present", "2025-03"),
         ("last October", "present", "2023-10"),
         ("next February", "present", "2025-02"),
     ],
@@ -114,6 +116,8 @@ def test_a_start_date_said_in_november_is_next_january() -> None:
     said = date(2023, 11, 19)
     assert resolve("January 8", said, "present") == "2024-01-08"
     assert resolve("April 17th", date(2024, 8, 20), "present") == "2024-04-17"  # four months
+    assert resolve("December 2", date(2024, 2, 20), "present") == "2024-12-02"
+    assert resolve("December 20", date(2024, 1, 10), "present") == "2023-12-20"  # 11 months
 
 
 def test_third_person_statements_resolve_kin_and_start_a_state() -> None:

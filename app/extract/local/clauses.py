@@ -353,6 +353,8 @@ def say_named(
     if type_ is None:
         return
     target = reader.known(name)
+    if target is not None and reader.b.type_of(target) in ("person", "animal", "place"):
+        return  # "Mum", "Mia": someone the window knows, not a title
     if target is None:
         if (clean := clean_entity_name(name, "WORK_OF_ART")) is None:
             return
@@ -407,8 +409,8 @@ def _object_type(label: str, name: str) -> str | None:
     """What the verb says its object is; one left may be a company or a city ("leaving
     Dallas"), and a city of ``MAJOR_CITY`` people, a country or a state is the place."""
     type_ = OBJECT_TYPES.get(label)
-    if label == "left" and is_major_place(name):
-        return "place"
+    if label == "left" and is_major_place(name) and not first_name(name.split()[0]):
+        return "place"  # "I left Charlotte": someone, maybe
     return type_
 
 

@@ -51,6 +51,9 @@ _JUDGEMENTS: Final = frozenset(
 )  # fmt: skip
 
 
+_NEW: Final = frozenset({"new", "first", "former", "current", "old", "future"})
+
+
 def read_descriptions(reader: WindowReader, message: WindowMessage, doc: Doc) -> None:
     for sent in doc.sents:
         if is_question(sent):
@@ -117,6 +120,8 @@ def _copula(reader: WindowReader, message: WindowMessage, be: Token) -> None:
         return
     value = without_passing(value)
     words = value.casefold().split()
+    while len(words) > 1 and words[0] in _NEW:  # "a new nurse" is a nurse (as before)
+        words, value = words[1:], value.split(" ", 1)[1]
     field = "occupation" if words[-1] in OCCUPATIONS or value.casefold() in OCCUPATIONS else "is_a"
     reader.b.fact(
         subject.key, field, value, confidence=subject.confidence - 0.05, message_id=message.id

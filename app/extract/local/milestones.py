@@ -11,7 +11,7 @@ too, so that two starts are two facts). "My first/last day (at X) was <date>" be
 no place of work is named. "Marcus proposed!!!" with no one proposed to is a proposal to the
 speaker. "X was born <date>" is X's birthday ("my grandson was born Wednesday … His name is
 Felix"). Questions, negations, modals and hypotheticals say nothing here either
-(:func:`.clauses.blocked`), except "how was Porto?", which says the one asked went there.
+(:func:`.clauses.blocked`).
 """
 
 from __future__ import annotations
@@ -22,13 +22,11 @@ from typing import TYPE_CHECKING, Final
 from app.domain.dates import spoken
 from app.domain.models import WindowMessage
 from app.extract.local.clauses import CLAUSE_DEPS, blocked, clause_tense, date_of, is_question
-from app.extract.local.gazetteer import is_known_place
-from app.extract.local.subjects import Subject, first_name, name_of, owner_of, subject_of
-from app.extract.local.template import type_from_name
+from app.extract.local.subjects import Subject, name_of, owner_of, subject_of
 from app.extract.local.when import resolve
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
     from app.extract.local.reader import WindowReader
 
@@ -50,6 +48,12 @@ MILESTONES: Final = {
     "move_out": "moved out",
 }
 _CONFIDENCE: Final = 0.1  # below the subject's: the object is left to the reader to supply
+# A day a birth is told by, relative to the message: "born Wednesday", "born last night".
+_BIRTH_DAY: Final = re.compile(
+    r"^(?:on\s+)?(?:yesterday|today|last\s+night|this\s+morning|tonight|early\s+this\s+morning|"
+    r"(?:last\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    re.IGNORECASE,
+)
 _DAY_DEPS: Final = frozenset({"nsubj", "attr"})  # "my first day was…", "Monday was day one"
 _PREGNANCY: Final = re.compile(
     r"\b(?:pregnan\w*|expecting|baby|babies|twins|scan|trimester|ultrasound|a (?:boy|girl))\b",
@@ -59,15 +63,12 @@ _BABIES: Final = frozenset({"baby", "babies", "twins", "it"})
 _EXPECTING: Final = frozenset({"expecting", "pregnant"})
 _IN_ON: Final = frozenset({"in", "on"})
 _NO_SUBJECT: Final = 0.7  # chat drops the "I": "due in April!!"
-_VISIT: Final = 0.6  # a question presumes it; nobody said so
-_VISIT_TYPE: Final = 0.7  # the gazetteer's: it knows the place
 _PARTICLES: Final = frozenset({"in", "out", "back"})
 _MILESTONE_DEPS: Final = CLAUSE_DEPS | {"dep"}
 
 
 def read_milestones(reader: WindowReader, message: WindowMessage, doc: Doc) -> None:
     for sent in doc.sents:
-        _how_was(reader, message, sent)
         if is_question(sent):
             continue
         for token in sent:
@@ -114,32 +115,11 @@ def _milestone(reader: WindowReader, message: WindowMessage, verb: Token) -> Non
     )  # fmt: skip
 
 
-def _how_was(reader: WindowReader, message: WindowMessage, sent: Span) -> None:
-    """ "Tess how was Porto!!": the one asked was there ("how was your trip to Lisbon?" is the
-    trip rules'). Only a
-    place the gazetteer or the name's own words know ("how was Marcus?" asks after someone)."""
-    how = next((t for t in sent[:3] if t.lower_ == "how"), None)
-    if how is None or how.head.lemma_ != "be" or how.head.tag_ != "VBD":
-        return
-    verb = how.head
-    place = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    name = name_of(place) if place is not None and place.pos_ == "PROPN" else None
-    if name is None or first_name(name.split()[0]):
-        return
-    if not is_known_place(name) and type_from_name(name) != "place":
-        return
-    who = reader.addressee(message)
-    key = reader.name_key(name, message, "place", _VISIT_TYPE)
-    if who is None or key is None or reader.b.type_of(key) != "place":
-        return
-    reader.b.relation(who, "visited", key, confidence=_VISIT, message_id=message.id)
-
-
 def _due(reader: WindowReader, message: WindowMessage, due: Token) -> None:
     """ "his wife Adaeze is due in December", "She's expecting! A boy, due in August", "due in
     April!! … the 12 week scan": a baby due then, the mother's (or, where no one is named, the
-    speaker's) ``event``. Only in a message that speaks of a pregnancy or with a person as
-    subject: an essay or the rent is due too."""
+    speaker's) ``event``. Only in a message that speaks of a pregnancy: a person is due in
+    Berlin or in court, an essay or the rent is due too."""
     verb = due.head if due.dep_ == "acomp" else due
     if blocked(verb) or any(c.dep_ == "prep" and c.lower_ == "to" for c in due.children):
         return  # "due to the rain"
@@ -151,22 +131,22 @@ def _due(reader: WindowReader, message: WindowMessage, due: Token) -> None:
         date = date_of(due, message, "future")
     if date is None:
         return
-    pregnancy = _PREGNANCY.search(message.text) is not None
+    if _PREGNANCY.search(message.text) is None:
+        return  # "Marco is due in Berlin on Monday", "my essay is due in April"
     nsubj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     mother: Subject | None = None
     if nsubj is not None and nsubj.lemma_.casefold() not in _BABIES:
         mother = subject_of(reader, message, verb)
         if mother is None or reader.b.type_of(mother.key) != "person":
-            return  # "my essay is due in April"
-    elif pregnancy:  # "She's expecting! A boy, due in August": the one expecting
-        expecting = next((t for t in due.doc if t.lower_ in _EXPECTING), None)
-        if expecting is not None:
-            mother = subject_of(
-                reader, message, expecting.head if expecting.pos_ == "ADJ" else expecting
-            )
-        if mother is None:
-            me = reader.me(message)
-            mother = None if me is None else Subject(me, _NO_SUBJECT)
+            return
+    elif (expecting := next((t for t in due.doc if t.lower_ in _EXPECTING), None)) is not None:
+        # "She's expecting! A boy, due in August": the one expecting, or no one
+        mother = subject_of(
+            reader, message, expecting.head if expecting.pos_ == "ADJ" else expecting
+        )
+    else:  # "due in April!! … the 12 week scan": chat drops the "I"
+        me = reader.me(message)
+        mother = None if me is None else Subject(me, _NO_SUBJECT)
     if mother is None:
         return
     reader.b.fact(
@@ -180,6 +160,14 @@ def _birth(reader: WindowReader, message: WindowMessage, verb: Token) -> None:
     birthday, the day resolved against the message's ("born in 1990" is the rules')."""
     if blocked(verb) or not any(c.dep_ == "auxpass" for c in verb.children):
         return
+    phrases = [
+        " ".join(t.text for t in c.subtree)
+        for c in verb.children
+        if c.dep_ in ("npadvmod", "prep", "advmod")
+        and any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree)
+    ]
+    if not any(_BIRTH_DAY.search(p) or re.search(r"\b(?:19|20)\d\d\b", p) for p in phrases):
+        return  # "born in March", "born on a Tuesday": the year or the day is not told
     date = date_of(verb, message, clause_tense(verb, verb))
     subject = subject_of(reader, message, verb)
     if date is None or subject is None or reader.b.type_of(subject.key) != "person":
@@ -218,6 +206,19 @@ def _proposal(reader: WindowReader, message: WindowMessage, verb: Token) -> None
     )  # fmt: skip
 
 
+def _workplace(reader: WindowReader, name: str) -> str | None:
+    """The entity ``name`` is, or the one organisation of the window it is the first word of
+    ("Verdant" for Verdant Labs)."""
+    if not name or (known := reader.known(name)) is not None:
+        return known if name else None
+    short = [
+        key
+        for key, full, type_, _ in reader.b.typed()
+        if type_ == "organization" and full.split()[0] == name and " " in full
+    ]
+    return short[0] if len(short) == 1 else None
+
+
 def _day(reader: WindowReader, message: WindowMessage, day: Token) -> None:
     """ "my last day at Tidewell was Friday the 17th", "first day was Monday", "Monday was day
     one at Verdant"."""
@@ -229,6 +230,8 @@ def _day(reader: WindowReader, message: WindowMessage, day: Token) -> None:
         return
     if any(c.dep_ == "det" for c in day.children) or any(t.lower_ == "of" for t in day.subtree):
         return  # "the last day of the festival was Sunday": nobody's
+    if any(t.lower_ == "for" for t in verb.subtree):
+        return  # "Monday was day one for Leo at daycare": someone else's
     if day.dep_ == "attr":  # "Monday was day one": the date is the subject
         when = next(
             (c for c in verb.children if c.dep_ in ("nsubj", "npadvmod") and c.ent_type_ == "DATE"),
@@ -253,9 +256,11 @@ def _day(reader: WindowReader, message: WindowMessage, day: Token) -> None:
          for p in prep.children if p.dep_ == "pobj"),
         None,
     )  # fmt: skip
-    place = reader.known(name_of(where) or "") if where is not None else None
+    place = _workplace(reader, name_of(where) or "") if where is not None else None
     if place is not None and reader.b.type_of(place) == "person":
         place = None  # "my last day with Mia": no place of work
+    if day.dep_ == "attr" and (where is None or where.pos_ != "PROPN"):
+        return  # "Monday was day one at the gym": of a habit, not of a job
     confidence = owner.confidence - _CONFIDENCE
     if place is not None:
         reader.b.relation(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 from app.domain.models import WindowMessage
 from app.extract.local.clauses import say_named
 from app.extract.local.lexicon import CHAT_WORDS
-from app.extract.local.subjects import Subject
+from app.extract.local.subjects import Subject, first_name
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -76,9 +76,15 @@ def _bare_name(doc: Doc) -> str | None:
     first: Span | None = next(iter(doc.sents), None)
     if first is None or any(t.pos_ in ("VERB", "AUX", "PRON") for t in first):
         return None
+    if first.text.rstrip().endswith("?"):
+        return None  # "The Bear? No. Succession": the name is asked back, then denied
     words = list(itertools.takewhile(lambda t: not t.is_punct, first))
     if not words or not words[0].text[:1].isupper() or len(words) > _MAX_WORDS:
         return None
     if any(t.lower_ in CHAT_WORDS for t in words) or not any(t.pos_ == "PROPN" for t in words):
         return None
+    if any(t.pos_ in ("ADV", "INTJ", "ADJ") for t in words):
+        return None  # "Still the Civic", "Mostly Dune": more than a bare name
+    if words[0].ent_type_ == "PERSON" or first_name(words[0].text):
+        return None  # "Mum, mostly", "Sam!": someone, not something read or played
     return doc[words[0].i : words[-1].i + 1].text

@@ -167,17 +167,19 @@ def gerund(verb: str) -> str:
     return v + "ing"
 
 
-# Words before a role that say how it is held or seen, not what it is ("a humble UX designer").
+# Words before a role that say how it is seen, not what it is or when ("a humble UX designer";
+# "former" and "future" change what the role says and stay).
 PASSING: Final = frozenset(
-    {"new", "first", "former", "current", "old", "future", "proper", "real", "humble", "simple",
-     "lowly", "mere", "glorified", "proud", "fancy", "official", "actual", "just"}
+    {"humble", "simple", "lowly", "mere", "glorified", "proud", "fancy", "actual", "just",
+     "proper", "real"}
 )  # fmt: skip
 
 
 def without_passing(role: str) -> str:
-    """ "humble UX designer" → "UX designer"; a role of one word stays."""
+    """ "humble UX designer" → "UX designer"; a role of one word, and a capitalised word ("Simple
+    Wallet engineer": a name), stay."""
     words = role.split()
-    while len(words) > 1 and words[0].casefold() in PASSING:
+    while len(words) > 1 and words[0] in PASSING:
         words = words[1:]
     return " ".join(words)
 

@@ -127,7 +127,7 @@ def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
 
 
 PRESENT_BACK: Final = 180  # days
-PRESENT_AHEAD: Final = 270
+PRESENT_AHEAD: Final = 335
 
 
 _LAST_NEXT_MONTH_RE: Final = re.compile(
@@ -135,12 +135,23 @@ _LAST_NEXT_MONTH_RE: Final = re.compile(
 )
 
 
+def _other_year(partial: str, years: int) -> str | None:
+    moved = f"{int(partial[:4]) + years:04d}{partial[4:]}"
+    if len(moved) == 10:
+        try:
+            date.fromisoformat(moved)
+        except ValueError:
+            return None  # 29 February
+    return moved
+
+
 def _year_for(month: int, said: date, tense: Tense, day: int | None) -> int:
     """The year of a bare month (and day): the last one before the message in a past clause,
     the next one in a future clause; otherwise, as the present speaks of what is scheduled more
     than of what is past, the next one unless it is more than ``PRESENT_BACK`` days gone ("I start
     January 8" said in November is next January; "the wedding is in October" said in March this
-    October) or more than ``PRESENT_AHEAD`` away ("December" said on 5 January is last one)."""
+    October) or more than ``PRESENT_AHEAD`` away ("December 20" said on 10 January is last
+    one; "I start December 2" said on 20 February is this one)."""
     when, now = (month, day or 0), (said.month, said.day if day else 0)
     if tense == "past" and when > now:
         return said.year - 1
@@ -167,8 +178,8 @@ def resolve(phrase: str, said: date, tense: Tense = "present") -> str | None:
         return None
     if m := _ISO_RE.search(text):
         return m.group()
-    if m := _LAST_NEXT_MONTH_RE.search(text):  # "last October" in a present clause too
-        tense = "past" if m["which"] == "last" else "future"
+    if last_next := _LAST_NEXT_MONTH_RE.search(text):  # "last October", whatever the tense
+        tense = "past" if last_next["which"] == "last" else "future"
     if m := _FIXED_RE.search(text):
         return _day(said + timedelta(days=_FIXED[m.group()]))
     if m := _AGO_RE.search(text):
@@ -179,7 +190,10 @@ def resolve(phrase: str, said: date, tense: Tense = "present") -> str | None:
         return _relative(m["which"], m["unit"], said)
     for form in _DATE_FORMS:
         if m := form.search(text):
-            return _named(m, said, tense)
+            found = _named(m, said, tense)
+            if last_next and found and found[:7] == f"{said.year:04d}-{said.month:02d}":
+                found = _other_year(found, -1 if last_next["which"] == "last" else 1)
+            return found  # "last March" said in March is a year ago
     if m := _ORDINAL_DAY_RE.search(text):
         return _day_of_month(int(m["day"]), said, tense)
     if m := _WEEKDAY_RE.search(text):
