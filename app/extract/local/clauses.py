@@ -264,14 +264,15 @@ def date_of(verb: Token, message: WindowMessage, tense: Tense) -> str | None:
     """The date phrase attached to this clause (not to a nested one), resolved."""
     if message.timestamp is None:
         return None
-    for phrase in _date_phrases(verb):
+    for phrase in date_phrases(verb):
         found = resolve(phrase, message.timestamp.date(), tense)
         if found is not None:
             return found
     return None
 
 
-def _date_phrases(verb: Token) -> Iterator[str]:
+def date_phrases(verb: Token) -> Iterator[str]:
+    """The phrases of this clause (not of a nested one) that say a date or a time of day."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "ccomp", "conj", "advcl", "relcl", "xcomp", "dobj"):
             continue

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Final
 
 from app.domain.dates import spoken
 from app.domain.models import WindowMessage
-from app.extract.local.clauses import CLAUSE_DEPS, blocked, clause_tense, date_of, is_question
+from app.extract.local.clauses import (
+    CLAUSE_DEPS,
+    blocked,
+    clause_tense,
+    date_of,
+    date_phrases,
+    is_question,
+)
 from app.extract.local.subjects import Subject, name_of, owner_of, subject_of
 from app.extract.local.when import resolve
 
@@ -54,6 +61,7 @@ _BIRTH_DAY: Final = re.compile(
     r"(?:last\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
     re.IGNORECASE,
 )
+_YEAR: Final = re.compile(r"\b(?:19|20)\d\d\b")
 _DAY_DEPS: Final = frozenset({"nsubj", "attr"})  # "my first day was…", "Monday was day one"
 _PREGNANCY: Final = re.compile(
     r"\b(?:pregnan\w*|expecting|baby|babies|twins|scan|trimester|ultrasound|a (?:boy|girl))\b",
@@ -160,13 +168,8 @@ def _birth(reader: WindowReader, message: WindowMessage, verb: Token) -> None:
     birthday, the day resolved against the message's ("born in 1990" is the rules')."""
     if blocked(verb) or not any(c.dep_ == "auxpass" for c in verb.children):
         return
-    phrases = [
-        " ".join(t.text for t in c.subtree)
-        for c in verb.children
-        if c.dep_ in ("npadvmod", "prep", "advmod")
-        and any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree)
-    ]
-    if not any(_BIRTH_DAY.search(p) or re.search(r"\b(?:19|20)\d\d\b", p) for p in phrases):
+    told = (_BIRTH_DAY.search(p) or _YEAR.search(p) for p in date_phrases(verb))
+    if not any(told):
         return  # "born in March", "born on a Tuesday": the year or the day is not told
     date = date_of(verb, message, clause_tense(verb, verb))
     subject = subject_of(reader, message, verb)
@@ -209,8 +212,10 @@ def _proposal(reader: WindowReader, message: WindowMessage, verb: Token) -> None
 def _workplace(reader: WindowReader, name: str) -> str | None:
     """The entity ``name`` is, or the one organisation of the window it is the first word of
     ("Verdant" for Verdant Labs)."""
-    if not name or (known := reader.known(name)) is not None:
-        return known if name else None
+    if not name:
+        return None
+    if (known := reader.known(name)) is not None:
+        return known
     short = [
         key
         for key, full, type_, _ in reader.b.typed()
